@@ -1,0 +1,28 @@
+"""The one error family of labelnoise.
+
+Every error raised for bad user input is an :class:`InputError` (a ``ValueError``) or an
+:class:`InputTypeError` (also a ``TypeError``). Each names the argument, what was expected,
+what was given, and how to fix it, so that the command line can print it as one line.
+"""
+
+from __future__ import annotations
+
+__all__ = ["InputError", "InputTypeError"]
+
+
+class InputError(ValueError):
+    """Bad input to a public function: the message names the argument and the fix.
+
+    Attributes
+    ----------
+    argument : str
+        Name of the offending argument (``"pred_probs"``, ``"labels"``, ...).
+    """
+
+    def __init__(self, argument: str, message: str) -> None:
+        self.argument = argument
+        super().__init__(f"{argument}: {message}")
+
+
+class InputTypeError(InputError, TypeError):
+    """Bad input whose *type* is wrong (an object array, a string where a number belongs)."""

@@ -1,0 +1,83 @@
+"""Latent noise quantities from a confident joint: prior, noise and inverse noise matrices.
+
+With ``C[i, j]`` the (calibrated) confident joint, rows = given label, columns = true label:
+
+* noise matrix ``P(given = i | true = j) = C[i, j] / sum_i C[i, j]`` (columns sum to 1),
+* inverse noise matrix ``P(true = j | given = i) = C[i, j] / sum_j C[i, j]``, stored
+  transposed as in the confident-learning paper (columns sum to 1),
+* prior ``P(true = j)`` by the "count" estimator
+  ``P(true=j|given=j) / P(given=j|true=j) * P(given=j)``,
+
+then (optionally) a few rounds of making the three mutually consistent.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from labelnoise.noise._counts import TINY
+
+__all__ = ["estimate_latent"]
+
+_PRIOR_FLOOR = 1e-6
+_MAX_NOISE_RATE = 0.9999
+
+
+def _clip_noise_rates(matrix: np.ndarray) -> np.ndarray:
+    """Clip off-diagonal rates to [0, 0.9999], keep the diagonal, renormalize columns."""
+    diagonal = np.diagonal(matrix)
+    clipped = np.clip(matrix, 0, _MAX_NOISE_RATE)
+    np.fill_diagonal(clipped, diagonal)
+    return clipped / np.clip(clipped.sum(axis=0), a_min=TINY, a_max=None)
+
+
+def _clip_prior(prior: np.ndarray) -> np.ndarray:
+    clipped = np.clip(prior, _PRIOR_FLOOR, 1.0)
+    return clipped * 1.0 / np.clip(np.sum(clipped), a_min=TINY, a_max=None)
+
+
+def _prior(given_prior: np.ndarray, noise: np.ndarray, inverse: np.ndarray) -> np.ndarray:
+    ratio = inverse.diagonal() / np.clip(noise.diagonal(), a_min=TINY, a_max=None)
+    return _clip_prior(ratio * given_prior)
+
+
+def _inverse_from_noise(
+    prior: np.ndarray, noise: np.ndarray, given_prior: np.ndarray
+) -> np.ndarray:
+    joint = noise * prior
+    return _clip_noise_rates(joint.T / np.clip(given_prior, a_min=TINY, a_max=None))
+
+
+def _noise_from_inverse(
+    given_prior: np.ndarray, inverse: np.ndarray, prior: np.ndarray
+) -> np.ndarray:
+    joint = (inverse * given_prior).T
+    return _clip_noise_rates(joint / np.clip(prior, a_min=TINY, a_max=None))
+
+
+def estimate_latent(
+    confident_joint: np.ndarray, label_counts: np.ndarray, *, converge: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return ``(prior, noise_matrix, inverse_noise_matrix)`` from a confident joint.
+
+    ``converge=True`` runs 3 outer rounds of 5 inner updates that make the prior and the
+    two matrices consistent with the observed label frequencies.
+    """
+    given_prior = label_counts / float(label_counts.sum())
+    given_totals = confident_joint.sum(axis=1).astype(float)
+    true_totals = confident_joint.sum(axis=0).astype(float)
+    noise = confident_joint / np.clip(true_totals, a_min=TINY, a_max=None)
+    inverse = confident_joint.T / np.clip(given_totals, a_min=TINY, a_max=None)
+    prior = _prior(given_prior, noise, inverse)
+    noise = _clip_noise_rates(noise)
+    inverse = _clip_noise_rates(inverse)
+    if converge:
+        for _ in range(3):
+            for _ in range(5):
+                inverse = _inverse_from_noise(prior, noise, given_prior)
+                prior = _prior(given_prior, noise, inverse)
+            noise = _noise_from_inverse(given_prior, inverse, prior)
+        prior = _clip_prior(prior)
+        noise = _clip_noise_rates(noise)
+        inverse = _clip_noise_rates(inverse)
+    return prior, noise, inverse
