@@ -6,7 +6,7 @@ PIP    := $(BIN)/python -m pip
 # torch is pinned: an unpinned torch pulls a multi-GB CUDA build.
 TORCH  := torch==2.13.0
 
-.PHONY: demo test test-all lint typecheck bench clean
+.PHONY: demo test test-all lint typecheck bench browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,16 +17,21 @@ $(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(PIP) install -q -e ".[cli,report,parquet,dask,test,parity]" ruff mypy
+	$(PIP) install -q "$(TORCH)"
+	$(PIP) install -q -e ".[cli,report,images,progress,parquet,dask,test,parity]" "$(TORCH)" ruff mypy
 	touch $@
+
+# Headless Chromium for the report's browser test (Debian packages); the test skips without it.
+browser:
+	sh scripts/install-browser.sh || echo "browser: could not install Chromium; the browser test will skip"
 
 demo: $(VENV)/.demo-installed
 	$(BIN)/python -m labelnoise
 
-test: $(VENV)/.test-installed
+test: $(VENV)/.test-installed browser
 	$(BIN)/python -m pytest -q
 
-test-all: $(VENV)/.test-installed
+test-all: $(VENV)/.test-installed browser
 	$(BIN)/python -m pytest -q -m "slow or not slow"
 
 lint: $(VENV)/.test-installed

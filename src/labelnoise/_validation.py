@@ -19,6 +19,7 @@ __all__ = [
     "ROW_SUM_TOLERANCE",
     "VALUE_TOLERANCE",
     "Problem",
+    "as_array",
     "check_choice",
     "check_fraction",
     "check_int",
@@ -51,7 +52,8 @@ class Problem:
 
     def names(self, codes: np.ndarray) -> np.ndarray:
         """Map label codes back to the caller's class names (or return the codes)."""
-        return codes if self.classes is None else self.classes[codes]
+        # Always a new array: results freeze what they hold, never the caller's input.
+        return codes.copy() if self.classes is None else self.classes[codes]
 
 
 def _show(values: Collection[Any], limit: int = 5) -> str:
@@ -95,19 +97,20 @@ def check_fraction(value: Any, *, name: str, func: str) -> float:
     return float(value)
 
 
-def _as_array(value: Any, name: str) -> np.ndarray:
+def as_array(value: Any, name: str, *, hint: str = "pass a 1-D array or list") -> np.ndarray:
+    """``np.asarray`` that accepts pandas objects and names the argument when it fails."""
     if hasattr(value, "to_numpy"):  # pandas Series / DataFrame
         value = value.to_numpy()
     try:
         return np.asarray(value)
     except (ValueError, TypeError) as exc:
         raise InputTypeError(
-            name, f"could not be converted to a numpy array ({exc}); pass a 1-D array or list."
+            name, f"could not be converted to a numpy array ({exc}); {hint}."
         ) from exc
 
 
 def _check_classes(classes: Any, n_classes: int) -> np.ndarray:
-    names = _as_array(classes, "classes")
+    names = as_array(classes, "classes").copy()  # results freeze it; never the caller's
     if names.ndim != 1:
         raise InputError(
             "classes", f"expected a 1-D sequence of class names, got shape {names.shape}."
@@ -144,7 +147,7 @@ def check_labels(
 
     Labels are integers ``0..n_classes-1`` or, with ``classes=``, any hashable names.
     """
-    arr = _as_array(labels, "labels")
+    arr = as_array(labels, "labels")
     if arr.ndim != 1:
         raise InputError(
             "labels",
@@ -226,7 +229,7 @@ def check_pred_probs(pred_probs: Any, *, normalize: bool = False) -> np.ndarray:
     the affected array is clipped and renormalized; rows that miss a sum of 1 by more than
     :data:`ROW_SUM_TOLERANCE` are an error unless ``normalize=True``.
     """
-    pp = _as_array(pred_probs, "pred_probs")
+    pp = as_array(pred_probs, "pred_probs")
     if pp.dtype.kind not in "biuf":
         raise InputTypeError(
             "pred_probs",

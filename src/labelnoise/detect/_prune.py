@@ -97,28 +97,78 @@ def prune_by_class(
     return mask
 
 
-def _margin_candidates(
-    problem: Problem, stats: ConfidentPass, needed: np.ndarray, chunk_size: int | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All (row, class j) with ``p[j] >= p[label]`` in a needed cell, with ``-(p[j]-p[label])``.
+def _cell_value_order(cell: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """Argsort by (cell, value); the order among exactly equal pairs is unspecified."""
+    if value.dtype == np.float32:
+        # One uint64 sort: cell in the high word, the float's bits made order-preserving
+        # in the low word (+0.0 folds -0.0 into +0.0 so equal floats get equal keys).
+        bits = (value + np.float32(0.0)).view(np.uint32).astype(np.uint64)
+        ordered = np.where(bits >> 31 == 1, bits ^ 0xFFFFFFFF, bits | 0x80000000)
+        return np.argsort((cell.astype(np.uint64) << 32) | ordered)
+    order = np.argsort(value)
+    return order[np.argsort(cell[order], kind="stable")]
 
-    Returned sorted by cell ``label * K + j``, then by value, then by row.
+
+class _Pool:
+    """Candidates ``(cell, value, row)`` for the margin cells, with value ``-(p[j]-p[k])``.
+
+    ``cutoff[k, j]`` is a value every member of cell ``(k, j)``'s final selection is at most:
+    0 until the cell has ``quota`` candidates, then the ``quota``-th smallest value seen so
+    far (values only get better as more rows are seen, so nothing needed is ever dropped).
+    """
+
+    def __init__(self, quota: np.ndarray, dtype: np.dtype) -> None:
+        self.quota = quota
+        self.cutoff = np.where(quota > 0, 0, -np.inf).astype(dtype)
+        self.min_margin = -self.cutoff  # a margin below this cannot be chosen
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.kept = 0
+        self.pending = 0
+
+    def add(self, cell: np.ndarray, value: np.ndarray, row: np.ndarray) -> None:
+        """Add candidates; merge once the new ones outnumber those already kept."""
+        self.parts.append((cell, value, row))
+        self.pending += cell.size
+        if self.pending > max(self.kept, 65536):
+            self.tighten()
+
+    def tighten(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Merge the parts, sort by (cell, value, row), drop what can no longer be chosen."""
+        cell, value, row = (np.concatenate(p) for p in zip(*self.parts, strict=True))
+        if cell.size == 0:  # no row can enter any cell with a quota (yet)
+            self.parts, self.kept, self.pending = [(cell, value, row)], 0, 0
+            return self.parts[0]
+        order = _cell_value_order(cell, value)
+        cell, value, row = cell[order], value[order], row[order]
+        first = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]])
+        sizes = np.diff(np.r_[first, cell.size])
+        want = self.quota.flat[cell[first]]
+        full = sizes >= want
+        self.cutoff.flat[cell[first[full]]] = value[first[full] + want[full] - 1]
+        np.negative(self.cutoff, out=self.min_margin)
+        keep = value <= self.cutoff.flat[cell]
+        self.parts = [(cell[keep], value[keep], row[keep])]
+        self.kept, self.pending = int(np.count_nonzero(keep)), 0
+        return self.parts[0]
+
+
+def _margin_candidates(
+    problem: Problem, stats: ConfidentPass, quota: np.ndarray, chunk_size: int | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (row, class j) that can be among its cell's largest margins ``p[j]-p[label]``.
+
+    Returns ``(cell, value, row)`` with ``cell = label * K + j`` and ``value = -(margin)``,
+    sorted by cell then value. Per-cell cutoffs tighten whenever the new candidates
+    outnumber the kept ones, so after the first blocks few candidates pass the filter.
     """
     pp, labels, n_classes = problem.pred_probs, problem.labels, problem.n_classes
-    rows_found, cols_found, vals_found = [], [], []
+    pool = _Pool(quota, pp.dtype)
     for rows in row_chunks(problem.n, n_classes, pp.itemsize, chunk_size=chunk_size):
         given = labels[rows]
         margin = pp[rows] - stats.self_conf[rows][:, None]
-        hit = (margin >= 0) & needed[given]
-        r, j = np.nonzero(hit)
-        rows_found.append(r + rows.start)
-        cols_found.append(j)
-        vals_found.append(-margin[r, j])
-    row = np.concatenate(rows_found)
-    cell = labels[row] * n_classes + np.concatenate(cols_found)
-    value = np.concatenate(vals_found)
-    order = np.lexsort((row, value, cell))
-    return cell[order], value[order], row[order]
+        r, j = np.divmod(np.flatnonzero(margin >= pool.min_margin[given]), n_classes)
+        pool.add(given[r] * n_classes + j, -margin[r, j], r + rows.start)
+    return pool.tighten()
 
 
 def _exact_cell(problem: Problem, stats: ConfidentPass, k: int, j: int, m: int) -> np.ndarray:
@@ -152,7 +202,7 @@ def prune_by_noise_rate(
     cells = np.flatnonzero(quota > 0)
     if cells.size == 0:
         return mask
-    cell, value, row = _margin_candidates(problem, stats, quota > 0, chunk_size)
+    cell, value, row = _margin_candidates(problem, stats, quota, chunk_size)
     start = np.searchsorted(cell, cells, side="left")
     found = np.searchsorted(cell, cells, side="right") - start
     want = quota.flat[cells]

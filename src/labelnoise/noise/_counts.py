@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["TINY", "calibrate_confident_joint", "round_keeping_sum", "round_keeping_row_sums"]
+__all__ = ["TINY", "calibrate_confident_joint", "round_keeping_row_sums", "round_keeping_sum"]
 
 #: Denominator floor that avoids division by zero without changing any real count.
 TINY = 1e-100

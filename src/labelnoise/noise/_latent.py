@@ -20,6 +20,8 @@ from labelnoise.noise._counts import TINY
 __all__ = ["estimate_latent"]
 
 _PRIOR_FLOOR = 1e-6
+# After convergence the reference implementation clips the prior once more, at 1e-5.
+_FINAL_PRIOR_FLOOR = 1e-5
 _MAX_NOISE_RATE = 0.9999
 
 
@@ -31,8 +33,8 @@ def _clip_noise_rates(matrix: np.ndarray) -> np.ndarray:
     return clipped / np.clip(clipped.sum(axis=0), a_min=TINY, a_max=None)
 
 
-def _clip_prior(prior: np.ndarray) -> np.ndarray:
-    clipped = np.clip(prior, _PRIOR_FLOOR, 1.0)
+def _clip_prior(prior: np.ndarray, floor: float = _PRIOR_FLOOR) -> np.ndarray:
+    clipped = np.clip(prior, floor, 1.0)
     return clipped * 1.0 / np.clip(np.sum(clipped), a_min=TINY, a_max=None)
 
 
@@ -77,7 +79,7 @@ def estimate_latent(
                 inverse = _inverse_from_noise(prior, noise, given_prior)
                 prior = _prior(given_prior, noise, inverse)
             noise = _noise_from_inverse(given_prior, inverse, prior)
-        prior = _clip_prior(prior)
+        prior = _clip_prior(prior, _FINAL_PRIOR_FLOOR)
         noise = _clip_noise_rates(noise)
         inverse = _clip_noise_rates(inverse)
     return prior, noise, inverse

@@ -13,6 +13,7 @@ each row's argmax and whether its given label is (within 1e-6 of) the argmax.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -73,13 +74,13 @@ def confident_thresholds(self_conf: np.ndarray, index: ClassIndex) -> np.ndarray
     unreachable threshold of 2 (and the array is then float64, as in the reference).
     """
     grouped = self_conf[index.order]
-    means: list[object] = []
+    means: list[Any] = []
     for k, count in enumerate(index.counts):
         if count:
             means.append(np.mean(grouped[index.starts[k] : index.starts[k + 1]]))
         else:
             means.append(_ABSENT_CLASS_THRESHOLD)
-    return np.clip(means, a_min=CONFIDENT_THRESHOLD_FLOOR, a_max=None)
+    return np.clip(np.asarray(means), a_min=CONFIDENT_THRESHOLD_FLOOR, a_max=None)
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,28 @@ def _given_is_argmax(
     return result
 
 
+def _count_true(mask: np.ndarray) -> np.ndarray:
+    """Row-wise number of True entries (a uint8 sum when it cannot overflow: 6x faster)."""
+    if mask.shape[1] < 256:
+        return np.einsum("ij->i", mask.view(np.uint8))
+    return np.count_nonzero(mask, axis=1)
+
+
+def _guess_true_labels(
+    block: np.ndarray, cut: np.ndarray, block_argmax: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Confident-joint column of each row: the argmax when several classes reach their
+    threshold, the one that does when only one does. Also returns "any reaches"."""
+    confident = block >= cut
+    n_confident = _count_true(confident)
+    guess = block_argmax.copy()
+    rows = np.arange(block.shape[0])
+    lone = np.flatnonzero((n_confident == 1) & ~confident[rows, block_argmax])
+    if lone.size:
+        guess[lone] = confident[lone].argmax(axis=1)
+    return guess, n_confident > 0
+
+
 def confident_pass(
     problem: Problem, *, chunk_size: int | None = None, index: ClassIndex | None = None
 ) -> ConfidentPass:
@@ -140,18 +163,17 @@ def confident_pass(
     cells = np.zeros(n_classes * n_classes, dtype=np.int64)
     for rows in row_chunks(n, n_classes, pp.itemsize, chunk_size=chunk_size):
         block, given = pp[rows], labels[rows]
-        confident = block >= cut
-        n_confident = np.count_nonzero(confident, axis=1)
         block_argmax = block.argmax(axis=1)
-        guess = np.where(n_confident > 1, block_argmax, confident.argmax(axis=1))
-        any_confident = n_confident > 0
+        guess, any_confident = _guess_true_labels(block, cut, block_argmax)
         off_diagonal[rows] = any_confident & (guess != given)
         cells += np.bincount(
             given[any_confident] * n_classes + guess[any_confident], minlength=cells.size
         )
         argmax[rows] = block_argmax
         given_is_argmax[rows] = _given_is_argmax(block, given, self_conf[rows], block_argmax)
-    joint = cells.reshape(n_classes, n_classes)
+    # Fortran order, like the reference implementation's transposed confusion matrix: later
+    # float sums over the joint then add in the same order and round identically.
+    joint = np.asfortranarray(cells.reshape(n_classes, n_classes))
     np.fill_diagonal(joint, joint.diagonal().clip(min=1))
     return ConfidentPass(
         thresholds=thresholds,

@@ -1,0 +1,120 @@
+"""``labelnoise demo``: real label errors in the CIFAR-10 and MNIST test sets, offline."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import cast
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from labelnoise.cli._console import make_console, progress_bar
+from labelnoise.cli._inputs import debug_option, force_option, issues_frame
+from labelnoise.cli._output import claim_output, write_atomic
+from labelnoise.demo import DATASETS, DemoName, HumanReview, load_label_errors, review_flagged
+from labelnoise.demo._review import review_notes
+from labelnoise.detect import find_label_issues
+from labelnoise.noise import estimate_noise
+
+__all__ = ["demo"]
+
+_INTRO = (
+    "[bold]labelnoise demo[/]: real label errors in the CIFAR-10 and MNIST test sets.\n"
+    "Out-of-sample pred_probs and human verdicts (5 Mechanical Turk workers per flagged "
+    "candidate) from Northcutt, Athalye & Mueller, NeurIPS 2021 (Apache-2.0, bundled).\n"
+    "A candidate is a confirmed error when fewer than 3 of 5 workers kept its given label."
+)
+
+
+def _run(name: str, out: Path, force: bool) -> tuple[HumanReview, Path]:
+    """Find issues in one bundled dataset; write its issues CSV and HTML report."""
+    from labelnoise.report import render_report
+
+    data = load_label_errors(cast(DemoName, name))
+    labels, classes = data.classes[data.labels], data.classes.tolist()
+    issues = find_label_issues(labels, data.pred_probs, classes=classes)
+    noise = estimate_noise(labels, data.pred_probs, classes=classes)
+    html = render_report(
+        labels,
+        data.pred_probs,
+        classes=classes,
+        issues=issues,
+        noise=noise,
+        notes={"Human review": review_notes(data)},
+        title=f"{data.title} (labelnoise demo)",
+        details={
+            "Data": "cleanlab/label-errors, bundled (no images)",
+            "Human review": "5 workers per candidate; < 3 keeping the label = error",
+        },
+    )
+    write_atomic(out / f"{name}-issues.csv", issues_frame(issues).to_csv(index=False), force=force)
+    report = out / f"{name}-report.html"
+    write_atomic(report, html, force=force)
+    return review_flagged(issues.mask, data), report
+
+
+def _table(reviews: dict[str, HumanReview]) -> Table:
+    table = Table(title="Flagged examples checked against the human review", title_justify="left")
+    for column in ("test set", "flagged", "reviewed", "confirmed", "precision", "rel. recall"):
+        table.add_column(column, justify="left" if column == "dataset" else "right")
+    for name, r in reviews.items():
+        table.add_row(
+            DATASETS[name].removesuffix(" test set"),
+            f"{r.n_flagged:,}",
+            f"{r.n_reviewed:,}",
+            f"{r.n_confirmed} of {r.n_errors}",
+            f"{100 * r.precision:.1f}%",
+            f"{100 * r.relative_recall:.1f}%",
+        )
+    return table
+
+
+def _explain(console: Console, reviews: dict[str, HumanReview]) -> None:
+    for name, r in reviews.items():
+        console.print(
+            f"{DATASETS[name]}: [bold]{r.n_confirmed} of the {r.n_errors}[/] human-validated "
+            f"label errors are flagged ({r.n_flagged:,} flagged in all, {r.n_reviewed:,} of them "
+            f"reviewed, {r.n_confirmed} confirmed)."
+        )
+    console.print(
+        "Precision counts only flagged rows that humans reviewed; relative recall is the "
+        "share of all confirmed errors that were flagged (only candidates were reviewed, "
+        "so absolute recall is unknown)."
+    )
+
+
+@click.command()
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the reports and issue lists (default: a new temporary folder).",
+)
+@force_option
+@debug_option
+def demo(out: Path | None, force: bool) -> None:
+    """Audit real label errors in the CIFAR-10 and MNIST test sets (bundled, offline).
+
+    Runs find_label_issues on the published out-of-sample pred_probs, compares the
+    flagged rows with the human review, and writes one HTML report per dataset.
+    """
+    console = make_console()
+    console.print(_INTRO)
+    if out is None:
+        out = Path(tempfile.mkdtemp(prefix="labelnoise-demo-"))
+    for name in DATASETS:
+        for suffix in ("issues.csv", "report.html"):
+            claim_output(out / f"{name}-{suffix}", option="--out", force=force)
+    reviews, reports = {}, []
+    steps = [f"Finding label issues in the {title}" for title in DATASETS.values()]
+    with progress_bar(console, steps[0], len(steps)) as advance:
+        for name, step in zip(DATASETS, [*steps[1:], None], strict=True):
+            reviews[name], report = _run(name, out, force)
+            reports.append(report)
+            advance(step)
+    console.print(_table(reviews))
+    _explain(console, reviews)
+    for report in reports:
+        console.print(f"Report: [bold]{report}[/]")

@@ -1,0 +1,104 @@
+"""``labelnoise find``: flag label issues from labels and pred_probs files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import cast
+
+import click
+
+from labelnoise.cli._console import make_console, print_summary, progress_bar
+from labelnoise.cli._errors import translated
+from labelnoise.cli._inputs import (
+    Inputs,
+    debug_option,
+    force_option,
+    issues_frame,
+    load_inputs,
+    problem_options,
+)
+from labelnoise.cli._output import claim_output, write_atomic
+from labelnoise.detect import FilterMethod, LabelIssues, find_label_issues
+from labelnoise.noise import NoiseEstimate, estimate_noise
+
+__all__ = ["detect", "find"]
+
+OUT_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+def detect(inputs: Inputs, *, method: str, normalize: bool) -> tuple[LabelIssues, NoiseEstimate]:
+    """Run ``find_label_issues`` and ``estimate_noise``, naming the input files in errors.
+
+    Parameters
+    ----------
+    inputs : Inputs
+    method : str
+        Detection method.
+    normalize : bool
+        Divide pred_probs rows by their sums first.
+
+    Returns
+    -------
+    issues : LabelIssues
+    noise : NoiseEstimate
+    """
+    with translated(inputs.sources):
+        issues = find_label_issues(
+            inputs.labels,
+            inputs.pred_probs,
+            method=cast(FilterMethod, method),
+            classes=inputs.classes,
+            normalize=normalize,
+        )
+        noise = estimate_noise(
+            inputs.labels, inputs.pred_probs, classes=inputs.classes, normalize=normalize
+        )
+    return issues, noise
+
+
+@click.command()
+@problem_options
+@click.option(
+    "--out",
+    "-o",
+    type=OUT_FILE,
+    default=Path("issues.csv"),
+    show_default=True,
+    help="CSV with one row per flagged example: index, given_label, suggested_label, "
+    "label_quality (worst first).",
+)
+@force_option
+@debug_option
+def find(
+    labels_path: Path,
+    pred_probs_path: Path,
+    label_column: str | None,
+    classes: str | None,
+    method: str,
+    normalize: bool,
+    out: Path,
+    force: bool,
+) -> None:
+    """Find examples whose given label is likely wrong.
+
+    Reads given labels and out-of-sample predicted probabilities (one column per class),
+    prints how many examples look mislabelled, the estimated noise rate and the worst
+    classes, and writes the flagged rows to --out.
+
+    \b
+    Example:
+      labelnoise find --labels labels.npy --pred-probs pred_probs.npy --out issues.csv
+    """
+    console = make_console()
+    claim_output(out, option="--out", force=force, inputs=(labels_path, pred_probs_path))
+    with progress_bar(console, "Reading inputs", 3) as advance:
+        inputs = load_inputs(
+            labels_path, pred_probs_path, label_column=label_column, classes=classes
+        )
+        advance("Finding label issues")
+        issues, noise = detect(inputs, method=method, normalize=normalize)
+        advance(f"Writing {out}")
+        write_atomic(out, issues_frame(issues).to_csv(index=False), force=force)
+        advance()
+    print_summary(console, issues, noise)
+    console.print(f"Wrote {len(issues):,} flagged rows to [bold]{out}[/].")

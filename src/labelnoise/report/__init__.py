@@ -1,0 +1,16 @@
+"""Self-contained HTML reports on label quality (needs the ``report`` extra).
+
+:func:`render_report` turns labels and out-of-sample ``pred_probs`` into one HTML file: a
+summary with a label health score, the estimated noise matrix as a heatmap, per-class
+issue rates and the top issues, with thumbnails for images and snippets for text. The
+file has no scripts and loads nothing from the network (pictures are inline base64 PNGs),
+so it can be mailed, archived or opened offline.
+
+jinja2 renders the page (autoescaping every value that comes from the data) and matplotlib
+draws the heatmap; both are imported only when this subpackage is.
+"""
+
+from labelnoise.report._render import Images, render_report
+from labelnoise.report._summary import ClassRow, IssueRow, ReportSummary, summarize
+
+__all__ = ["ClassRow", "Images", "IssueRow", "ReportSummary", "render_report", "summarize"]

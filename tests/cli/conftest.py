@@ -1,0 +1,68 @@
+"""Seeded input files for the command-line tests, and a runner that captures output."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from labelnoise.cli import main
+
+CLASSES = ["cat", "dog", "fox"]
+
+
+@dataclass(frozen=True)
+class Result:
+    """Exit status and captured streams of one command."""
+
+    code: int
+    out: str
+    err: str
+
+
+@dataclass(frozen=True)
+class Files:
+    """A small noisy problem written to disk in several formats."""
+
+    root: Path
+    labels: np.ndarray
+    pred_probs: np.ndarray
+
+    def path(self, name: str) -> Path:
+        return self.root / name
+
+
+@pytest.fixture
+def files(tmp_path: Path, problem: Callable[..., Any]) -> Files:
+    """labels/pred_probs as .npy, .csv (with names and an id column) and .parquet."""
+    case = problem(3, n=300, n_classes=3, noise=0.15)
+    labels, pred_probs = case.labels, case.pred_probs
+    np.save(tmp_path / "labels.npy", labels)
+    np.save(tmp_path / "pred_probs.npy", pred_probs)
+    np.save(tmp_path / "pred_probs16.npy", pred_probs.astype(np.float16))
+    names = np.array(CLASSES)[labels]
+    frame = pd.DataFrame({"id": np.arange(labels.size) + 1000, "animal": names})
+    frame.to_csv(tmp_path / "labels.csv", index=False)
+    pd.DataFrame(pred_probs, columns=CLASSES).to_csv(tmp_path / "pred_probs.csv", index=False)
+    np.savetxt(tmp_path / "labels_plain.csv", labels, fmt="%d")
+    np.savetxt(tmp_path / "pred_probs_plain.csv", pred_probs, delimiter=",")
+    frame.to_parquet(tmp_path / "labels.parquet")
+    pd.DataFrame(pred_probs, columns=CLASSES).to_parquet(tmp_path / "pred_probs.parquet")
+    return Files(root=tmp_path, labels=labels, pred_probs=pred_probs)
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+    """Run ``labelnoise ARGS...`` in-process; return its exit status and output."""
+
+    def runner(*args: object) -> Result:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Result(code=code, out=captured.out, err=captured.err)
+
+    return runner

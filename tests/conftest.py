@@ -1,0 +1,368 @@
+"""Shared test fixtures: seeded data factories, the cleanlab oracle and the real-data folder.
+
+Every random input in the suite comes from :func:`random_case` or :func:`make_problem`, both
+driven by an integer seed through ``np.random.default_rng``; the global RNG is never used.
+Tests reach them through the fixtures of the same name, so a failing case is rebuilt from
+its seed alone (``random_case(seed)`` prints how it was made).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import settings
+
+settings.register_profile("labelnoise", max_examples=50, deadline=None, print_blob=True)
+settings.register_profile("labelnoise-ci", max_examples=20, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "labelnoise"))
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+# --------------------------------------------------------------------------------------------
+# Seeded data factories
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """One labelled problem: given labels, out-of-sample-like probabilities, how it was made."""
+
+    labels: np.ndarray
+    pred_probs: np.ndarray
+    recipe: str
+
+    @property
+    def n(self) -> int:
+        return int(self.labels.shape[0])
+
+    @property
+    def n_classes(self) -> int:
+        return int(self.pred_probs.shape[1])
+
+    def __repr__(self) -> str:
+        return f"Case(n={self.n}, K={self.n_classes}, {self.recipe})"
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    expo = np.exp(shifted)
+    return expo / expo.sum(axis=1, keepdims=True)
+
+
+def _flip(rng: np.random.Generator, true: np.ndarray, present: np.ndarray, noise: float):
+    """Replace a ``noise`` fraction of labels by another class drawn from ``present``.
+
+    60% of flips follow a class-conditional pattern (each class has one favourite
+    replacement), which is what confident learning is built to find; the rest are uniform.
+    """
+    labels = true.copy()
+    if present.size < 2 or noise <= 0:
+        return labels
+    favourite = rng.permutation(present)
+    flip = rng.random(true.shape[0]) < noise
+    structured = rng.random(true.shape[0]) < 0.6
+    pos = np.searchsorted(np.sort(present), np.clip(true, present.min(), present.max()))
+    partner = favourite[pos % present.size]
+    random_other = rng.choice(present, size=true.shape[0])
+    new = np.where(structured, partner, random_other)
+    labels[flip] = new[flip]
+    return labels
+
+
+def realistic(
+    rng: np.random.Generator,
+    n: int,
+    n_classes: int,
+    *,
+    noise: float,
+    present: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Softmax of logits with the true class boosted, then labels flipped at rate ``noise``."""
+    present = np.arange(n_classes) if present is None else present
+    weights = rng.dirichlet(np.full(n_classes, 2.0))
+    true = rng.choice(n_classes, size=n, p=weights)
+    logits = rng.normal(0.0, rng.uniform(0.5, 2.0), size=(n, n_classes))
+    logits[np.arange(n), true] += rng.uniform(0.5, 5.0)
+    pred_probs = softmax(logits * rng.uniform(0.5, 3.0))
+    labels = _flip(rng, true, present, noise)
+    return labels, pred_probs
+
+
+def dirichlet(
+    rng: np.random.Generator,
+    n: int,
+    n_classes: int,
+    *,
+    noise: float,
+    present: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Dirichlet rows (concentrated or flat) peaked at the true class; labels flipped."""
+    present = np.arange(n_classes) if present is None else present
+    true = rng.integers(0, n_classes, size=n)
+    alpha = np.full((n, n_classes), rng.choice([0.1, 0.5, 1.0, 3.0]))
+    alpha[np.arange(n), true] += rng.uniform(0.0, 8.0)
+    draws = rng.gamma(alpha) + 1e-12  # Dirichlet rows, vectorized
+    pred_probs = draws / draws.sum(axis=1, keepdims=True)
+    return _flip(rng, true, present, noise), pred_probs
+
+
+def quantize(rng: np.random.Generator, pred_probs: np.ndarray, decimals: int) -> np.ndarray:
+    """Rows of multiples of ``10**-decimals`` summing to 1: exact ties everywhere."""
+    total = 10**decimals
+    safe = np.clip(pred_probs, 0.0, None)
+    safe = safe / safe.sum(axis=1, keepdims=True)
+    counts = rng.multinomial(total, safe * (1 - 1e-12))
+    short = total - counts.sum(axis=1)
+    counts[np.arange(counts.shape[0]), safe.argmax(axis=1)] += short
+    return counts / total
+
+
+def _present_classes(rng: np.random.Generator, n_classes: int, missing: bool) -> np.ndarray:
+    if not missing or n_classes < 3:
+        return np.arange(n_classes)
+    n_present = int(rng.integers(2, n_classes))
+    return np.sort(rng.choice(n_classes, size=n_present, replace=False))
+
+
+def _ensure_two_labels(rng: np.random.Generator, labels: np.ndarray, present: np.ndarray):
+    """cleanlab refuses labels with a single class; keep at least two."""
+    if np.unique(labels).size >= 2:
+        return labels
+    labels = labels.copy()
+    others = present[present != labels[0]]
+    labels[int(rng.integers(0, labels.size))] = others[0]
+    if np.unique(labels).size < 2:  # n == 1 cannot happen in our factories
+        labels[0] = others[0]
+    return labels
+
+
+def _make_tiny(rng: np.random.Generator, labels: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Shrink one or two present classes to 1-2 examples."""
+    labels = labels.copy()
+    for cls in rng.choice(present, size=min(2, present.size - 1), replace=False):
+        keep = int(rng.integers(1, 3))
+        rows = np.flatnonzero(labels == cls)
+        if rows.size == 0:
+            labels[rng.choice(labels.size, size=keep, replace=False)] = cls
+            continue
+        others = present[present != cls]
+        for row in rows[keep:]:
+            labels[row] = rng.choice(others)
+    return labels
+
+
+def make_problem(
+    seed: int,
+    *,
+    n: int = 200,
+    n_classes: int = 4,
+    noise: float = 0.2,
+    generator: str = "realistic",
+    decimals: int | None = None,
+    duplicate_fraction: float = 0.0,
+    uniform_fraction: float = 0.0,
+    missing_classes: bool = False,
+    tiny_classes: bool = False,
+    dtype: Any = np.float64,
+) -> Case:
+    """A labelled problem built from explicit options (see :func:`random_case`)."""
+    rng = np.random.default_rng([seed, 20250101])
+    present = _present_classes(rng, n_classes, missing_classes)
+    make = realistic if generator == "realistic" else dirichlet
+    labels, pred_probs = make(rng, n, n_classes, noise=noise, present=present)
+    if missing_classes:  # labels avoid the absent classes (their true examples are mislabelled)
+        absent = ~np.isin(labels, present)
+        labels[absent] = rng.choice(present, size=int(absent.sum()))
+    if decimals is not None:
+        pred_probs = quantize(rng, pred_probs, decimals)
+    if uniform_fraction > 0:
+        rows = rng.random(n) < uniform_fraction
+        pred_probs[rows] = 1.0 / n_classes
+    if duplicate_fraction > 0:
+        n_dup = max(1, int(duplicate_fraction * n))
+        dst = rng.choice(n, size=n_dup, replace=False)
+        src = rng.choice(n, size=n_dup)
+        pred_probs[dst] = pred_probs[src]
+        same_label = rng.random(n_dup) < 0.5
+        labels[dst[same_label]] = labels[src[same_label]]
+    if tiny_classes:
+        labels = _make_tiny(rng, labels, present)
+    labels = _ensure_two_labels(rng, labels, present)
+    recipe = (
+        f"seed={seed}, gen={generator}, noise={noise}, decimals={decimals}, "
+        f"dup={duplicate_fraction}, uniform={uniform_fraction}, missing={missing_classes}, "
+        f"tiny={tiny_classes}, dtype={np.dtype(dtype).name}"
+    )
+    return Case(
+        labels=labels.astype(np.int64),
+        pred_probs=np.ascontiguousarray(pred_probs, dtype=dtype),
+        recipe=recipe,
+    )
+
+
+_SIZES = {"tiny": (5, 31), "small": (31, 301), "medium": (301, 3001)}
+_CLASS_COUNTS = (2, 3, 4, 5, 7, 10, 20, 50, 100, 200)
+_CLASS_COUNT_WEIGHTS = (0.17, 0.16, 0.11, 0.09, 0.09, 0.14, 0.09, 0.07, 0.04, 0.04)
+
+
+def random_case(seed: int) -> Case:
+    """A problem whose every option (size, K, noise, ties, missing/tiny classes, dtype) is
+    drawn from ``seed``: tiny to a few thousand rows, 2 to 200 classes."""
+    rng = np.random.default_rng([seed, 7])
+    size = rng.choice(["tiny", "small", "medium"], p=[0.35, 0.4, 0.25])
+    n = int(rng.integers(*_SIZES[size]))
+    n_classes = int(rng.choice(_CLASS_COUNTS, p=_CLASS_COUNT_WEIGHTS))
+    if n_classes >= 50:
+        n = min(n, 1500)  # keep the oracle quick
+    ties = rng.choice(["none", "round1", "round2", "duplicates", "uniform", "mixed"])
+    return make_problem(
+        seed,
+        n=n,
+        n_classes=n_classes,
+        noise=float(rng.choice([0.0, 0.05, 0.2, 0.4, 0.6])),
+        generator=str(rng.choice(["realistic", "dirichlet"], p=[0.7, 0.3])),
+        decimals={"round1": 1, "round2": 2, "mixed": 2}.get(str(ties)),
+        duplicate_fraction=0.2 if ties in ("duplicates", "mixed") else 0.0,
+        uniform_fraction=0.1 if ties in ("uniform", "mixed") else 0.0,
+        missing_classes=bool(rng.random() < 0.25),
+        tiny_classes=bool(rng.random() < 0.25),
+        dtype=np.float32 if rng.random() < 0.35 else np.float64,
+    )
+
+
+@pytest.fixture(scope="session")
+def make_case():
+    """``make_case(seed) -> Case``: a random problem drawn from the seed."""
+    return random_case
+
+
+@pytest.fixture(scope="session")
+def problem():
+    """``problem(seed, **options) -> Case``: a problem with chosen options."""
+    return make_problem
+
+
+# --------------------------------------------------------------------------------------------
+# The reference implementation (cleanlab 2.9.0), used as an oracle only
+# --------------------------------------------------------------------------------------------
+
+
+class CleanlabOracle:
+    """cleanlab's answers for the same questions; single process, warnings silenced."""
+
+    def __init__(self) -> None:
+        from cleanlab import count, filter, rank
+
+        self._count, self._filter, self._rank = count, filter, rank
+
+    def find_label_issues(self, labels, pred_probs, method, *, rank_by=None, **options):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return self._filter.find_label_issues(
+                labels,
+                pred_probs,
+                filter_by=method,
+                return_indices_ranked_by=rank_by,
+                n_jobs=1,
+                **options,
+            )
+
+    def order_label_issues(self, mask, labels, pred_probs, rank_by):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return self._rank.order_label_issues(mask, labels, pred_probs, rank_by=rank_by)
+
+    def label_quality_scores(self, labels, pred_probs, method, adjust_pred_probs=False):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return self._rank.get_label_quality_scores(
+                labels, pred_probs, method=method, adjust_pred_probs=adjust_pred_probs
+            )
+
+    def estimate_noise(self, labels, pred_probs, *, calibrate: bool = True) -> dict[str, Any]:
+        """The matrix fields of ``labelnoise.NoiseEstimate``, computed by cleanlab."""
+        count = self._count
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            prior, noise, inverse, confident_joint = (
+                count.estimate_py_and_noise_matrices_from_probabilities(
+                    labels, pred_probs, calibrate=calibrate
+                )
+            )
+            # estimate_joint calibrates when given labels; without them it only normalizes
+            joint = count.estimate_joint(
+                labels if calibrate else None, pred_probs, confident_joint=confident_joint
+            )
+            return {
+                "confident_joint": confident_joint,
+                "joint": joint,
+                "noise_matrix": noise,
+                "inverse_noise_matrix": inverse,
+                "prior": prior,
+                "thresholds": count.get_confident_thresholds(labels, pred_probs),
+            }
+
+    def calibration_depends_on_layout(self, labels, pred_probs) -> bool:
+        """Whether cleanlab's calibrated confident joint changes when its raw confident joint
+        (a transposed, Fortran-ordered confusion matrix) is made C-ordered first: the total
+        is summed in another order, which can move a rounding tie."""
+        count = self._count
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            raw = count.compute_confident_joint(labels, pred_probs, calibrate=False)
+            as_is = count.calibrate_confident_joint(raw, labels)
+            c_order = count.calibrate_confident_joint(np.ascontiguousarray(raw), labels)
+        return not np.array_equal(as_is, c_order)
+
+    def num_label_issues(self, labels, pred_probs) -> dict[str, int]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return {
+                method: int(
+                    self._count.num_label_issues(labels, pred_probs, estimation_method=method)
+                )
+                for method in ("off_diagonal", "off_diagonal_calibrated")
+            }
+
+
+@pytest.fixture(scope="session")
+def oracle() -> CleanlabOracle:
+    pytest.importorskip("cleanlab")
+    return CleanlabOracle()
+
+
+# --------------------------------------------------------------------------------------------
+# Real data
+# --------------------------------------------------------------------------------------------
+
+
+def find_label_errors_folder() -> Path | None:
+    """``$LABELNOISE_DATA`` (the shared data folder or its label-errors/ subfolder), else
+    ``../shared/data/label-errors`` relative to the repository root."""
+    candidates = []
+    if os.environ.get("LABELNOISE_DATA"):
+        root = Path(os.environ["LABELNOISE_DATA"])
+        candidates += [root / "label-errors", root]
+    candidates.append(REPO_ROOT.parent / "shared" / "data" / "label-errors")
+    for folder in candidates:
+        if (folder / "cifar10_test_labels.npy").is_file():
+            return folder
+    return None
+
+
+@pytest.fixture(scope="session")
+def label_errors_folder() -> Path:
+    folder = find_label_errors_folder()
+    if folder is None:
+        pytest.skip(
+            "real data not found: set LABELNOISE_DATA to the shared data folder or place "
+            "label-errors/ at ../shared/data relative to the repository root"
+        )
+    return folder

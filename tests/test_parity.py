@@ -1,0 +1,418 @@
+"""Parity with the reference implementation, cleanlab 2.9.0, on seeded random problems.
+
+Every case is rebuilt from its seed by ``random_case`` in conftest.py: tiny to a few thousand
+rows, 2 to 200 classes, exact ties (rounded probabilities, duplicated and uniform rows),
+classes absent from the labels, classes with 1-2 examples, float32 and float64.
+Masks, ranked indices, scores and counts must be *identical*; continuous noise estimates
+agree to ``rtol=1e-12``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from labelnoise import estimate_noise, find_label_issues, label_quality_scores
+
+pytest.importorskip("cleanlab")
+
+METHODS = (
+    "prune_by_noise_rate",
+    "prune_by_class",
+    "both",
+    "confident_learning",
+    "predicted_neq_given",
+    "low_normalized_margin",
+    "low_self_confidence",
+)
+PRUNE_METHODS = ("prune_by_noise_rate", "prune_by_class", "both")
+RANK_BY = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
+SCORE_METHODS = RANK_BY
+
+N_CASES = 200
+N_OPTION_CASES = 70
+
+FIND_SEEDS = list(range(N_CASES))
+
+
+def _default_score_method(method: str) -> str:
+    return "normalized_margin" if method == "low_normalized_margin" else "self_confidence"
+
+
+@pytest.mark.parametrize("seed", FIND_SEEDS)
+def test_find_label_issues_matches_cleanlab(seed, make_case, oracle):
+    """Every method with default options: mask, scores, indices (default and a rotating rank_by)."""
+    case = make_case(seed)
+    labels, pred_probs = case.labels, case.pred_probs
+    cl_scores = {m: oracle.label_quality_scores(labels, pred_probs, m) for m in SCORE_METHODS}
+    for i, method in enumerate(METHODS):
+        where = f"{case!r} method={method}"
+        expected_mask = oracle.find_label_issues(labels, pred_probs, method)
+        got = find_label_issues(labels, pred_probs, method=method)
+        np.testing.assert_array_equal(got.mask, expected_mask, err_msg=where)
+        # rank_by=None ranks by the method's natural score; cleanlab's order_label_issues
+        # is ``flagged[np.argsort(scores[flagged])]``
+        flagged = np.flatnonzero(expected_mask)
+        score_method = _default_score_method(method)
+        assert got.score_method == score_method
+        np.testing.assert_array_equal(got.scores, cl_scores[score_method], err_msg=where)
+        np.testing.assert_array_equal(
+            got.indices, flagged[np.argsort(cl_scores[score_method][flagged])], err_msg=where
+        )
+        # one explicit rank_by per method and seed, rotating: every pair is covered often
+        rank_by = RANK_BY[(seed + i) % len(RANK_BY)]
+        ranked = find_label_issues(labels, pred_probs, method=method, rank_by=rank_by)
+        np.testing.assert_array_equal(ranked.mask, got.mask, err_msg=where)
+        np.testing.assert_array_equal(ranked.scores, cl_scores[rank_by], err_msg=where)
+        np.testing.assert_array_equal(
+            ranked.indices,
+            flagged[np.argsort(cl_scores[rank_by][flagged])],
+            err_msg=f"{where} rank_by={rank_by}",
+        )
+        if (seed // 3 + i) % 4 == 0:  # and end to end through return_indices_ranked_by
+            np.testing.assert_array_equal(
+                ranked.indices,
+                oracle.find_label_issues(labels, pred_probs, method, rank_by=rank_by),
+                err_msg=f"{where} rank_by={rank_by}",
+            )
+    np.testing.assert_array_equal(got.given_labels, labels)
+    np.testing.assert_array_equal(got.suggested_labels, pred_probs.argmax(axis=1))
+
+
+def _prune_options(seed: int, label_counts: np.ndarray) -> dict:
+    """frac_noise, min_examples_per_class and num_to_remove_per_class drawn from ``seed``."""
+    rng = np.random.default_rng([seed, 99])
+    options = {
+        "frac_noise": float(rng.choice([0.0, 0.1, 0.25, 0.5, 0.8, 1.0, rng.uniform()])),
+        "min_examples_per_class": int(rng.choice([0, 0, 1, 2, 3, 5, 20, 10**6])),
+    }
+    if rng.random() < 0.4:
+        high = max(1, int(label_counts.max()))
+        options["num_to_remove_per_class"] = [
+            int(v) for v in rng.integers(0, high + 2, size=label_counts.size)
+        ]
+    return options
+
+
+@pytest.mark.parametrize("seed", range(N_OPTION_CASES))
+@pytest.mark.parametrize("method", PRUNE_METHODS)
+def test_prune_options_match_cleanlab(seed, method, make_case, oracle):
+    """frac_noise, min_examples_per_class (0 to huge) and num_to_remove_per_class."""
+    case = make_case(10_000 + seed)
+    labels, pred_probs = case.labels, case.pred_probs
+    options = _prune_options(seed, np.bincount(labels, minlength=case.n_classes))
+    where = f"{case!r} method={method} options={options}"
+    expected = oracle.find_label_issues(labels, pred_probs, method, **options)
+    got = find_label_issues(labels, pred_probs, method=method, **options)
+    np.testing.assert_array_equal(got.mask, expected, err_msg=where)
+    rank_by = RANK_BY[seed % len(RANK_BY)]
+    np.testing.assert_array_equal(
+        find_label_issues(labels, pred_probs, method=method, rank_by=rank_by, **options).indices,
+        oracle.find_label_issues(labels, pred_probs, method, rank_by=rank_by, **options),
+        err_msg=f"{where} rank_by={rank_by}",
+    )
+
+
+@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("method", METHODS[3:])
+def test_min_examples_per_class_matches_cleanlab_for_other_methods(seed, method, make_case, oracle):
+    """min_examples_per_class is accepted (and, like cleanlab, ignored) by non-prune methods."""
+    case = make_case(20_000 + seed)
+    minimum = (0, 1, 5, 10**6)[seed % 4]
+    expected = oracle.find_label_issues(
+        case.labels, case.pred_probs, method, min_examples_per_class=minimum
+    )
+    got = find_label_issues(
+        case.labels, case.pred_probs, method=method, min_examples_per_class=minimum
+    )
+    np.testing.assert_array_equal(got.mask, expected, err_msg=f"{case!r} {method} {minimum}")
+
+
+@pytest.mark.parametrize("seed", range(0, 30))
+@pytest.mark.parametrize("method", METHODS[3:])
+def test_frac_noise_is_ignored_like_cleanlab_for_other_methods(seed, method, make_case, oracle):
+    case = make_case(30_000 + seed)
+    expected = oracle.find_label_issues(case.labels, case.pred_probs, method, frac_noise=0.5)
+    with pytest.warns(UserWarning, match="frac_noise only applies"):
+        got = find_label_issues(case.labels, case.pred_probs, method=method, frac_noise=0.5)
+    np.testing.assert_array_equal(got.mask, expected, err_msg=f"{case!r} {method}")
+
+
+# --------------------------------------------------------------------------------------------
+# label_quality_scores
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(N_CASES))
+def test_label_quality_scores_match_cleanlab(seed, make_case, oracle):
+    case = make_case(seed)
+    for method in SCORE_METHODS:
+        for adjust in (False, True):
+            if adjust and method == "confidence_weighted_entropy":
+                continue  # refused by both libraries (see test_validation.py)
+            expected = oracle.label_quality_scores(case.labels, case.pred_probs, method, adjust)
+            got = label_quality_scores(
+                case.labels, case.pred_probs, method=method, adjust_pred_probs=adjust
+            )
+            assert got.shape == (case.n,)
+            np.testing.assert_array_equal(
+                got, expected, err_msg=f"{case!r} {method} adjust={adjust}"
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# estimate_noise
+# --------------------------------------------------------------------------------------------
+
+_FLOAT_FIELDS = ("joint", "noise_matrix", "inverse_noise_matrix", "prior")
+
+
+@pytest.mark.parametrize("seed", range(N_CASES))
+def test_estimate_noise_matches_cleanlab(seed, make_case, oracle, request):
+    case = make_case(seed)
+    counts = oracle.num_label_issues(case.labels, case.pred_probs)
+    for calibrate in (True, False):
+        where = f"{case!r} calibrate={calibrate}"
+        ref = oracle.estimate_noise(case.labels, case.pred_probs, calibrate=calibrate)
+        est = estimate_noise(case.labels, case.pred_probs, calibrate=calibrate)
+        np.testing.assert_array_equal(est.confident_joint, ref["confident_joint"], err_msg=where)
+        np.testing.assert_array_equal(est.thresholds, ref["thresholds"], err_msg=where)
+        for name in _FLOAT_FIELDS:
+            np.testing.assert_allclose(
+                getattr(est, name), ref[name], rtol=1e-12, atol=0, err_msg=f"{where} {name}"
+            )
+        assert est.num_issues.off_diagonal == counts["off_diagonal"], where
+        assert est.num_issues.off_diagonal_calibrated == counts["off_diagonal_calibrated"], where
+
+
+def test_off_diagonal_count_is_the_low_confidence_quota(make_case, oracle):
+    """num_issues.off_diagonal is the number low_self_confidence flags (as in cleanlab)."""
+    for seed in range(20):
+        case = make_case(seed)
+        est = estimate_noise(case.labels, case.pred_probs)
+        flagged = find_label_issues(case.labels, case.pred_probs, method="low_self_confidence")
+        assert len(flagged) == est.num_issues.off_diagonal, repr(case)
+
+
+# --------------------------------------------------------------------------------------------
+# Chunked passes: tiny blocks so that every block boundary is crossed
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_tiny_chunks_match_cleanlab(seed, problem, oracle, monkeypatch, request):
+    """The default problems fit in one block; force blocks of a few rows each."""
+    rng = np.random.default_rng([seed, 5])
+    case = problem(
+        40_000 + seed,
+        n=int(rng.integers(10, 400)),
+        n_classes=int(rng.choice([2, 3, 5, 10, 30])),
+        noise=float(rng.choice([0.1, 0.3, 0.5])),
+        decimals=[None, 1, 2][seed % 3],
+        duplicate_fraction=0.1 * (seed % 2),
+        missing_classes=seed % 5 == 0,
+        tiny_classes=seed % 4 == 0,
+        dtype=[np.float32, np.float64][seed % 2],
+    )
+    row_bytes = case.n_classes * case.pred_probs.itemsize
+    monkeypatch.setattr("labelnoise._chunks.DEFAULT_CHUNK_BYTES", row_bytes * (1 + seed % 7))
+    labels, pred_probs = case.labels, case.pred_probs
+    for method in METHODS:
+        expected = oracle.find_label_issues(labels, pred_probs, method)
+        got = find_label_issues(labels, pred_probs, method=method, rank_by="normalized_margin")
+        np.testing.assert_array_equal(got.mask, expected, err_msg=f"{case!r} {method}")
+    for method in SCORE_METHODS:
+        np.testing.assert_array_equal(
+            label_quality_scores(labels, pred_probs, method=method),
+            oracle.label_quality_scores(labels, pred_probs, method),
+        )
+    np.testing.assert_array_equal(
+        label_quality_scores(
+            labels, pred_probs, method="normalized_margin", adjust_pred_probs=True
+        ),
+        oracle.label_quality_scores(labels, pred_probs, "normalized_margin", True),
+    )
+    for calibrate in (False, True):
+        est = estimate_noise(labels, pred_probs, calibrate=calibrate)
+        ref = oracle.estimate_noise(labels, pred_probs, calibrate=calibrate)
+        np.testing.assert_array_equal(est.confident_joint, ref["confident_joint"])
+    assert (
+        est.num_issues.off_diagonal == oracle.num_label_issues(labels, pred_probs)["off_diagonal"]
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Inputs cleanlab treats differently, on purpose (docs/deviations.md)
+# --------------------------------------------------------------------------------------------
+
+
+def test_rows_off_by_less_than_the_tolerance_are_used_as_given(problem, oracle):
+    """Within 1e-3 of a sum of 1, rows are not renormalized: the answers stay cleanlab's."""
+    case = problem(8, n=400, n_classes=5, noise=0.3)
+    pred_probs = case.pred_probs * np.random.default_rng(0).uniform(0.9995, 1.0005, (400, 1))
+    for method in METHODS:
+        np.testing.assert_array_equal(
+            find_label_issues(case.labels, pred_probs, method=method).mask,
+            oracle.find_label_issues(case.labels, pred_probs, method),
+            err_msg=method,
+        )
+
+
+def test_deviation_single_class_labels(problem, oracle):
+    """cleanlab refuses labels that use a single class (other than all 0); we answer."""
+    case = problem(9, n=100, n_classes=3)
+    labels = np.ones(100, dtype=int)
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        oracle.find_label_issues(labels, case.pred_probs, "prune_by_noise_rate")
+    for method in METHODS:
+        issues = find_label_issues(labels, case.pred_probs, method=method)
+        assert issues.mask.shape == (100,)
+    # all zeros, which cleanlab accepts for the methods that do not count issues, agrees
+    zeros = np.zeros(100, dtype=int)
+    for method in METHODS[:4]:
+        np.testing.assert_array_equal(
+            find_label_issues(zeros, case.pred_probs, method=method).mask,
+            oracle.find_label_issues(zeros, case.pred_probs, method),
+        )
+
+
+def test_deviation_values_slightly_outside_unit_interval(problem, oracle):
+    """cleanlab refuses values more than 1e-6 outside [0, 1]; we clip and renormalize
+    (up to 1e-4), and then agree with cleanlab on the cleaned probabilities."""
+    case = problem(10, n=200, n_classes=4)
+    pred_probs = case.pred_probs.copy()
+    pred_probs[0] = [1 + 5e-5, -5e-5, 0.0, 0.0]
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        oracle.find_label_issues(case.labels, pred_probs, "both")
+    cleaned = np.clip(pred_probs, 0, 1)
+    cleaned /= cleaned.sum(axis=1, keepdims=True)
+    for method in METHODS:
+        np.testing.assert_array_equal(
+            find_label_issues(case.labels, pred_probs, method=method).mask,
+            oracle.find_label_issues(case.labels, cleaned, method),
+        )
+
+
+def test_deviation_float16_is_computed_in_float32(problem, oracle):
+    """cleanlab computes in float16; we compute in float32 (scores are float32)."""
+    case = problem(11, n=300, n_classes=4, noise=0.3)
+    half = case.pred_probs.astype(np.float16)
+    scores = label_quality_scores(case.labels, half)
+    assert oracle.label_quality_scores(case.labels, half, "self_confidence").dtype == np.float16
+    assert scores.dtype == np.float32
+    np.testing.assert_array_equal(
+        scores, oracle.label_quality_scores(case.labels, half.astype(np.float32), "self_confidence")
+    )
+    for method in METHODS:
+        np.testing.assert_array_equal(
+            find_label_issues(case.labels, half, method=method).mask,
+            oracle.find_label_issues(case.labels, half.astype(np.float32), method),
+        )
+
+
+def test_deviation_rows_not_summing_to_one_are_refused(problem, oracle):
+    """cleanlab silently uses rows that do not sum to 1; we refuse them unless normalize=True
+    and then agree with cleanlab on the normalized rows."""
+    case = problem(12, n=200, n_classes=4)
+    scaled = case.pred_probs * 0.9
+    oracle.find_label_issues(case.labels, scaled, "both")  # cleanlab accepts
+    with pytest.raises(ValueError, match="normalize=True"):
+        find_label_issues(case.labels, scaled, method="both")
+    normalized = scaled / scaled.sum(axis=1, keepdims=True)
+    for method in METHODS:
+        np.testing.assert_array_equal(
+            find_label_issues(case.labels, scaled, method=method, normalize=True).mask,
+            oracle.find_label_issues(case.labels, normalized, method),
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Minimal reproducers of mismatches found by the random cases above
+# --------------------------------------------------------------------------------------------
+
+
+def test_prior_of_a_class_absent_from_labels(oracle):
+    """cleanlab clips the converged prior at 1e-5 (``clip_values(py, low=1e-5)``), not 1e-6."""
+    labels = np.array([0, 1, 0, 1])
+    pred_probs = np.array([[0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.7, 0.2, 0.1], [0.2, 0.7, 0.1]])
+    expected = oracle.estimate_noise(labels, pred_probs)["prior"]
+    np.testing.assert_allclose(estimate_noise(labels, pred_probs).prior, expected, rtol=1e-12)
+
+
+# 29 examples, 3 classes: the calibrated confident joint's total is summed in a different
+# memory order than cleanlab's (its confident joint is a transposed, Fortran-ordered
+# confusion matrix), which moves a rounding tie in round_preserving_row_totals.
+LAYOUT_LABELS = [1, 2, 1, 1, 1, 0, 1, 2, 2, 0, 0, 1, 0, 2, 2, 1, 0, 0, 1, 0, 0, 1, 0, 1, 1]
+LAYOUT_LABELS += [2, 1, 2, 0]
+LAYOUT_PROBS = [
+    [0.2, 0.5, 0.3], [0.3, 0.2, 0.5], [0.3, 0.3, 0.4], [0.0, 0.7, 0.3], [0.5, 0.2, 0.3],
+    [0.5, 0.4, 0.1], [0.5, 0.4, 0.1], [0.4, 0.2, 0.4], [0.2, 0.5, 0.3], [0.4, 0.4, 0.2],
+    [0.2, 0.2, 0.6], [0.4, 0.5, 0.1], [0.3, 0.3, 0.4], [0.2, 0.3, 0.5], [0.6, 0.1, 0.3],
+    [0.2, 0.2, 0.6], [0.3, 0.4, 0.3], [0.7, 0.2, 0.1], [0.4, 0.4, 0.2], [0.6, 0.2, 0.2],
+    [0.4, 0.3, 0.3], [0.4, 0.6, 0.0], [0.6, 0.3, 0.1], [0.2, 0.3, 0.5], [0.1, 0.6, 0.3],
+    [0.2, 0.3, 0.5], [0.1, 0.4, 0.5], [0.0, 0.3, 0.7], [0.4, 0.5, 0.1],
+]  # fmt: skip
+
+
+def test_layout_reproducer_is_layout_sensitive(oracle):
+    labels, pred_probs = np.array(LAYOUT_LABELS), np.array(LAYOUT_PROBS)
+    assert oracle.calibration_depends_on_layout(labels, pred_probs)
+
+
+def test_calibrated_confident_joint_rounding_tie(oracle):
+    labels, pred_probs = np.array(LAYOUT_LABELS), np.array(LAYOUT_PROBS)
+    ref = oracle.estimate_noise(labels, pred_probs)
+    np.testing.assert_array_equal(
+        estimate_noise(labels, pred_probs).confident_joint, ref["confident_joint"]
+    )
+    np.testing.assert_array_equal(
+        find_label_issues(labels, pred_probs).mask,
+        oracle.find_label_issues(labels, pred_probs, "prune_by_noise_rate"),
+    )
+
+
+@pytest.mark.parametrize("method", ["prune_by_noise_rate", "both"])
+def test_noise_rate_cell_without_candidates(method, oracle):
+    """A cell with a quota but no example whose margin is >= 0 for it."""
+    labels = np.array([1, 1, 0])
+    pred_probs = np.array([[0.2, 0.8], [0.4, 0.6], [0.4, 0.6]])
+    np.testing.assert_array_equal(
+        find_label_issues(labels, pred_probs, method=method).mask,
+        oracle.find_label_issues(labels, pred_probs, method),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Larger problems (run with -m slow)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(6))
+def test_large_problems_match_cleanlab(seed, problem, oracle):
+    case = problem(
+        seed,
+        n=20_000,
+        n_classes=(10, 50, 200)[seed % 3],
+        noise=0.3,
+        decimals=(None, 2)[seed % 2],
+        duplicate_fraction=0.05,
+        missing_classes=seed >= 3,
+        dtype=(np.float32, np.float64)[seed % 2],
+    )
+    for method in METHODS:
+        expected = oracle.find_label_issues(case.labels, case.pred_probs, method)
+        got = find_label_issues(case.labels, case.pred_probs, method=method)
+        np.testing.assert_array_equal(got.mask, expected, err_msg=f"{case!r} {method}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_many_margin_candidates_match_cleanlab(dtype, problem, oracle):
+    """Enough candidate (row, class) pairs for prune_by_noise_rate to merge and tighten its
+    candidate pool several times."""
+    case = problem(0, n=300_000, n_classes=5, noise=0.6, decimals=2, dtype=dtype)
+    for method in PRUNE_METHODS:
+        expected = oracle.find_label_issues(case.labels, case.pred_probs, method)
+        got = find_label_issues(case.labels, case.pred_probs, method=method)
+        np.testing.assert_array_equal(got.mask, expected, err_msg=f"{case!r} {method}")
