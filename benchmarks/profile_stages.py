@@ -108,12 +108,16 @@ def stages(labels: np.ndarray, pp: np.ndarray, repeats: int) -> list[tuple[Any, 
         ),
     )
     quota = _quota(matrix, stats.index.counts)
+    cells = np.flatnonzero(quota > 0)
+    cells = cells[quota.flat[cells] < stats.index.counts[cells // quota.shape[0]]]
     step(
-        "  _margin_candidates (chunked pass + lexsort)",
-        lambda: _prune._margin_candidates(problem, stats, quota, None),
+        "  _boundary_cut (2 passes over contested rows: histogram, cut)",
+        lambda: _prune._boundary_cut(
+            problem, stats, cells, quota.flat[cells], np.zeros(problem.n, bool), None
+        ),
     )
     mask = step(
-        "prune_by_noise_rate (incl. _margin_candidates)",
+        "prune_by_noise_rate (incl. _boundary_cut)",
         lambda: prune_by_noise_rate(problem, stats, matrix, min_examples_per_class=1),
     )
     step("mask &= ~given_is_argmax", lambda: mask & ~stats.given_is_argmax)
@@ -148,24 +152,23 @@ def diagnostics(labels: np.ndarray, pp: np.ndarray) -> list[str]:
         num_to_remove_per_class=None,
     )  # fmt: skip
     quota = _quota(matrix, stats.index.counts)
-    cell, _, _ = _prune._margin_candidates(problem, stats, quota, None)
-    exact_calls = []
-    original = _prune._exact_cell
+    exact_calls: list[Any] = []
+    original = _prune._exact_cells
 
-    def counting(*args: Any) -> np.ndarray:
-        exact_calls.append(args[3])
+    def counting(*args: Any) -> Any:
+        exact_calls.extend(args[2])
         return original(*args)
 
-    _prune._exact_cell = counting
+    _prune._exact_cells = counting
     try:
         prune_by_noise_rate(problem, stats, matrix, min_examples_per_class=1)
     finally:
-        _prune._exact_cell = original
+        _prune._exact_cells = original
+    contested = int(np.count_nonzero(stats.argmax != problem.labels))
     return [
         f"- off-diagonal cells with a non-zero quota: {int(np.count_nonzero(quota))} "
-        f"of {quota.size - quota.shape[0]}; candidates returned by _margin_candidates: "
-        f"{cell.size:,}",
-        f"- cells resolved on their full column by _exact_cell: {len(exact_calls)}",
+        f"of {quota.size - quota.shape[0]}; contested rows (argmax != label): {contested:,}",
+        f"- cells resolved on their full column by _exact_cells: {len(exact_calls)}",
         f"- examples flagged: {int(np.count_nonzero(stats.off_diagonal))} off-diagonal, "
         f"quota total {int(quota.sum())}",
     ]

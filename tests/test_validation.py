@@ -343,8 +343,19 @@ def test_options_are_checked_before_the_data():
 
 def test_keyword_only_options():
     with pytest.raises(TypeError):
-        find_label_issues(LABELS, PROBS, "both")  # type: ignore[misc]
+        find_label_issues(LABELS, PROBS, None, "both")  # type: ignore[misc]
     with pytest.raises(TypeError):
         label_quality_scores(LABELS, PROBS, "normalized_margin")  # type: ignore[misc]
     with pytest.raises(TypeError):
         estimate_noise(LABELS, PROBS, False)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+@pytest.mark.parametrize("row", [0, 37])
+def test_nan_in_any_block_is_found(bad, row):
+    """The chunked scan keeps a NaN from any block (Python's min() would drop it)."""
+    pp = np.full((50, 2), 0.5)
+    pp[row] = [bad, 0.5]
+    for func in (find_label_issues, estimate_noise, label_quality_scores):
+        with pytest.raises(InputError, match="NaN or infinite"):
+            func(np.zeros(50, dtype=int), pp, chunk_size=4)

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from labelnoise._chunks import row_chunks
 from labelnoise._errors import InputError, InputTypeError
+from labelnoise._sources import RowReader, Rows, is_dask, is_out_of_core, open_out_of_core
 
 __all__ = [
     "ROW_SUM_TOLERANCE",
@@ -21,6 +21,7 @@ __all__ = [
     "Problem",
     "as_array",
     "check_choice",
+    "check_chunk_size",
     "check_fraction",
     "check_int",
     "check_labels",
@@ -36,11 +37,25 @@ ROW_SUM_TOLERANCE = 1e-3
 
 @dataclass(frozen=True)
 class Problem:
-    """Validated inputs: integer label codes and a float32/float64 probability matrix."""
+    """Validated inputs: integer label codes and a float32/float64 probability matrix.
 
-    labels: np.ndarray  # intp codes in 0..K-1, shape (n,)
+    Read ``pred_probs`` through :attr:`rows`, block by block: for an out-of-core source
+    ``pred_probs`` is the raw memory map, and ``rows`` converts (and renormalizes) each
+    block as validation decided.
+    """
+
+    labels: np.ndarray  # codes in 0..K-1, shape (n,): intp, or the smallest uint out of core
     pred_probs: np.ndarray  # float32 or float64, shape (n, K); never modified
     classes: np.ndarray | None  # class names, one per column, when labels were names
+    source: RowReader | None = None  # block reader; None: read pred_probs as it is
+
+    @property
+    def rows(self) -> RowReader:
+        return Rows(self.pred_probs) if self.source is None else self.source
+
+    @property
+    def out_of_core(self) -> bool:
+        return self.rows.out_of_core
 
     @property
     def n(self) -> int:
@@ -50,10 +65,16 @@ class Problem:
     def n_classes(self) -> int:
         return int(self.pred_probs.shape[1])
 
-    def names(self, codes: np.ndarray) -> np.ndarray:
-        """Map label codes back to the caller's class names (or return the codes)."""
-        # Always a new array: results freeze what they hold, never the caller's input.
-        return codes.copy() if self.classes is None else self.classes[codes]
+    def names(self, codes: np.ndarray, *, copy: bool = True) -> np.ndarray:
+        """Map label codes back to the caller's class names (or return the codes).
+
+        A new array by default: results freeze what they hold, never the caller's input.
+        ``copy=False`` returns codes the library computed itself (no caller can hold them)
+        as they are, saving a copy of ``n`` codes.
+        """
+        if self.classes is not None:
+            return self.classes[codes]
+        return codes.copy() if copy else codes
 
 
 def _show(values: Collection[Any], limit: int = 5) -> str:
@@ -95,6 +116,11 @@ def check_fraction(value: Any, *, name: str, func: str) -> float:
             f"The {name!r} parameter of {func} must be a float in [0, 1]. Got {value!r} instead.",
         )
     return float(value)
+
+
+def check_chunk_size(value: Any, *, func: str) -> int | None:
+    """``chunk_size``: ``None`` (automatic) or a row count >= 1."""
+    return None if value is None else check_int(value, name="chunk_size", func=func, minimum=1)
 
 
 def as_array(value: Any, name: str, *, hint: str = "pass a 1-D array or list") -> np.ndarray:
@@ -140,13 +166,27 @@ def _codes_from_names(labels: np.ndarray, names: np.ndarray) -> np.ndarray:
     return table[inverse.reshape(-1)]
 
 
+def code_dtype(n_classes: int) -> np.dtype:
+    """The smallest unsigned integer type that holds the codes ``0..n_classes-1``."""
+    return np.dtype(np.uint8 if n_classes <= 256 else np.uint16 if n_classes <= 65536 else np.intp)
+
+
 def check_labels(
-    labels: Any, *, n_classes: int, classes: Any = None
+    labels: Any, *, n_classes: int, classes: Any = None, compact: bool = False
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Return ``(codes, class_names_or_None)`` for given labels.
 
     Labels are integers ``0..n_classes-1`` or, with ``classes=``, any hashable names.
+    Codes are ``intp``, or with ``compact=True`` the smallest unsigned type that fits
+    (1 byte per row instead of 8 when there are at most 256 classes).
     """
+    codes, names = _check_labels(labels, n_classes=n_classes, classes=classes)
+    return codes.astype(code_dtype(n_classes) if compact else np.intp, copy=False), names
+
+
+def _check_labels(
+    labels: Any, *, n_classes: int, classes: Any
+) -> tuple[np.ndarray, np.ndarray | None]:
     arr = as_array(labels, "labels")
     if arr.ndim != 1:
         raise InputError(
@@ -186,50 +226,57 @@ def check_labels(
             f"columns), got values such as {_show(np.unique(bad))}; pass pred_probs with one "
             "column per class, or map the labels to 0..K-1.",
         )
-    return arr.astype(np.intp, copy=False), None
+    return arr, None
 
 
-def _scan(pp: np.ndarray) -> tuple[float, float, float, float]:
+def _scan_block(block: np.ndarray, given: Any) -> tuple[float, float, float, float]:
+    """Chunk step of the validation scan: min, max, min and max row sum of one block."""
+    sums = block.sum(axis=1, dtype=np.float64)
+    return float(block.min()), float(block.max()), float(sums.min()), float(sums.max())
+
+
+def _scan(rows: RowReader) -> tuple[float, float, float, float]:
     """One pass: min value, max value, min and max row sum (NaN propagates)."""
     lo, hi, smin, smax = np.inf, -np.inf, np.inf, -np.inf
-    for rows in row_chunks(pp.shape[0], pp.shape[1], pp.itemsize):
-        block = pp[rows]
-        sums = block.sum(axis=1, dtype=np.float64)
-        lo = min(lo, float(block.min()))
-        hi = max(hi, float(block.max()))
-        smin = min(smin, float(sums.min()))
-        smax = max(smax, float(sums.max()))
-        if np.isnan(lo) or np.isnan(hi):
-            break
+    for _, (b_lo, b_hi, b_smin, b_smax) in rows.map(_scan_block):
+        # np.minimum/np.maximum propagate NaN (Python's min/max would drop it)
+        lo, hi = float(np.minimum(lo, b_lo)), float(np.maximum(hi, b_hi))
+        smin, smax = float(np.minimum(smin, b_smin)), float(np.maximum(smax, b_smax))
     return lo, hi, smin, smax
+
+
+_ZERO_ROW = (
+    "a row sums to 0 and cannot be normalized; every example needs a positive probability "
+    "for some class."
+)
 
 
 def _renormalized(pp: np.ndarray, *, clip: bool) -> np.ndarray:
     """A float copy with each row clipped to [0, 1] (optionally) and divided by its sum."""
     out = np.array(pp, dtype=np.result_type(pp.dtype, np.float32), order="C")
-    for rows in row_chunks(out.shape[0], out.shape[1], out.itemsize):
+    for rows in Rows(out).slices():
         block = out[rows]
         if clip:
             np.clip(block, 0.0, 1.0, out=block)
         sums = block.sum(axis=1, keepdims=True)
         if np.any(sums <= 0):
-            raise InputError(
-                "pred_probs",
-                "a row sums to 0 and cannot be normalized; every example needs a "
-                "positive probability for some class.",
-            )
+            raise InputError("pred_probs", _ZERO_ROW)
         block /= sums
     return out
 
 
-def check_pred_probs(pred_probs: Any, *, normalize: bool = False) -> np.ndarray:
-    """Return a float32/float64 (n, K) view of ``pred_probs``, copying only when needed.
+def _zero_row_block(block: np.ndarray, given: Any) -> bool:
+    return bool(np.any(np.clip(block, 0.0, 1.0).sum(axis=1) <= 0))
 
-    Values up to :data:`VALUE_TOLERANCE` outside [0, 1] (float16 rounding) are accepted and
-    the affected array is clipped and renormalized; rows that miss a sum of 1 by more than
-    :data:`ROW_SUM_TOLERANCE` are an error unless ``normalize=True``.
-    """
-    pp = as_array(pred_probs, "pred_probs")
+
+def _check_normalizable(rows: RowReader) -> None:
+    """Out of core: the chunked twin of :func:`_renormalized`'s zero-row check."""
+    if any(zero for _, zero in rows.map(_zero_row_block)):
+        raise InputError("pred_probs", _ZERO_ROW)
+
+
+def _check_layout(pp: Any) -> np.dtype:
+    """Check dtype and shape of an (n, K) array-like; return the working float dtype."""
     if pp.dtype.kind not in "biuf":
         raise InputTypeError(
             "pred_probs",
@@ -250,9 +297,14 @@ def check_pred_probs(pred_probs: Any, *, normalize: bool = False) -> np.ndarray:
         )
     if pp.shape[0] == 0:
         raise InputError("pred_probs", "got 0 rows; pass at least one example.")
-    if pp.dtype.kind != "f" or pp.dtype.itemsize < 4:
-        pp = pp.astype(np.float64 if pp.dtype.kind != "f" else np.float32)
-    lo, hi, smin, smax = _scan(pp)
+    if pp.dtype.kind != "f":
+        return np.dtype(np.float64)
+    return np.dtype(np.float32) if pp.dtype.itemsize < 4 else np.dtype(pp.dtype)
+
+
+def _needs_renormalizing(rows: RowReader, *, normalize: bool) -> bool:
+    """Check values and row sums in one chunked pass; whether rows need clip + renormalize."""
+    lo, hi, smin, smax = _scan(rows)
     if not (np.isfinite(lo) and np.isfinite(hi)):
         raise InputError(
             "pred_probs",
@@ -266,30 +318,87 @@ def check_pred_probs(pred_probs: Any, *, normalize: bool = False) -> np.ndarray:
             "if these are logits, apply a softmax first.",
         )
     if normalize:
-        if smin != 1.0 or smax != 1.0 or lo < 0 or hi > 1:
-            return _renormalized(pp, clip=True)
-        return pp
+        return smin != 1.0 or smax != 1.0 or lo < 0 or hi > 1
     if smin < 1 - ROW_SUM_TOLERANCE or smax > 1 + ROW_SUM_TOLERANCE:
         raise InputError(
             "pred_probs",
             f"each row must sum to 1, got row sums from {smin:.6g} to {smax:.6g}; "
             "pass normalize=True to divide each row by its sum.",
         )
-    if lo < 0 or hi > 1:
+    return lo < 0 or hi > 1
+
+
+def check_pred_probs(
+    pred_probs: Any, *, normalize: bool = False, chunk_size: int | None = None
+) -> np.ndarray:
+    """Return a float32/float64 (n, K) view of ``pred_probs``, copying only when needed.
+
+    Values up to :data:`VALUE_TOLERANCE` outside [0, 1] (float16 rounding) are accepted and
+    the affected array is clipped and renormalized; rows that miss a sum of 1 by more than
+    :data:`ROW_SUM_TOLERANCE` are an error unless ``normalize=True``.
+    """
+    pp = as_array(pred_probs, "pred_probs")
+    work = _check_layout(pp)
+    if pp.dtype != work:
+        pp = pp.astype(work)
+    if _needs_renormalizing(Rows(pp, chunk_size=chunk_size), normalize=normalize):
         return _renormalized(pp, clip=True)
     return pp
 
 
+def check_source(
+    pred_probs: Any, *, normalize: bool = False, chunk_size: int | None = None
+) -> tuple[Any, RowReader]:
+    """Validate ``pred_probs`` of any kind; return ``(array, rows)`` to read it with.
+
+    In memory this is :func:`check_pred_probs`. Out of core (a ``.npy`` or Parquet path,
+    or a ``numpy.memmap``) the same checks run block by block, and the conversion and
+    renormalization that would copy the array are applied to each block as it is read.
+    A Dask array is checked the same way, one task per row chunk.
+    """
+    if is_dask(pred_probs):
+        from labelnoise.distributed import dask_rows
+
+        distributed = dask_rows(pred_probs)
+        work = _check_layout(distributed.array)
+        distributed = distributed.with_options(dtype=work, renormalize=False)
+        if _needs_renormalizing(distributed, normalize=normalize):
+            _check_normalizable(distributed)
+            distributed = distributed.with_options(dtype=work, renormalize=True)
+        return distributed.array, distributed
+    if not is_out_of_core(pred_probs):
+        pp = check_pred_probs(pred_probs, normalize=normalize, chunk_size=chunk_size)
+        return pp, Rows(pp, chunk_size=chunk_size)
+    raw = open_out_of_core(pred_probs)
+    work = _check_layout(raw)
+    rows = Rows(raw, dtype=work, chunk_size=chunk_size)
+    if _needs_renormalizing(rows, normalize=normalize):
+        _check_normalizable(rows)
+        rows = Rows(raw, dtype=work, renormalize=True, chunk_size=chunk_size)
+    return raw, rows
+
+
 def check_problem(
-    labels: Any, pred_probs: Any, *, classes: Sequence[Any] | Any = None, normalize: bool = False
+    labels: Any,
+    pred_probs: Any,
+    *,
+    classes: Sequence[Any] | Any = None,
+    normalize: bool = False,
+    chunk_size: int | None = None,
 ) -> Problem:
-    """Validate ``labels`` and ``pred_probs`` together."""
-    pp = check_pred_probs(pred_probs, normalize=normalize)
-    codes, names = check_labels(labels, n_classes=pp.shape[1], classes=classes)
+    """Validate ``labels`` and ``pred_probs`` together.
+
+    ``pred_probs`` may also be out of core (a path or a ``numpy.memmap``); it is then read
+    in blocks of ``chunk_size`` rows and the label codes use the smallest integer type.
+    """
+    pp, rows = check_source(pred_probs, normalize=normalize, chunk_size=chunk_size)
+    codes, names = check_labels(
+        labels, n_classes=pp.shape[1], classes=classes, compact=rows.out_of_core
+    )
     if codes.shape[0] != pp.shape[0]:
         raise InputError(
             "labels",
             f"has {codes.shape[0]} entries but pred_probs has {pp.shape[0]} rows; "
             "pass one label per row of pred_probs.",
         )
-    return Problem(labels=codes, pred_probs=pp, classes=names)
+    return Problem(labels=codes, pred_probs=pp, classes=names, source=rows)

@@ -56,7 +56,7 @@ def test_unknown_option(run):
 
 
 def test_unknown_command(run):
-    _assert_one_line_error(run("simulate"), "simulate")
+    _assert_one_line_error(run("frobnicate"), "frobnicate")
 
 
 def test_rows_not_summing_to_one(files, run):

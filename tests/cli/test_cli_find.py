@@ -157,7 +157,7 @@ def test_help(run, command):
 
 
 def test_help_lists_exactly_the_commands(run):
-    assert sorted(cli.commands) == ["audit", "demo", "find", "report"]
+    assert sorted(cli.commands) == ["audit", "bench", "demo", "find", "report", "simulate"]
     result = run("--help")
     for command in cli.commands:
         assert command in result.out

@@ -3,7 +3,8 @@
 Commands: ``find`` (flag label issues from files), ``audit`` (cross-validate a model on a
 table, then find issues and write a report), ``report`` (HTML report from files) and
 ``demo`` (real label errors in CIFAR-10 and MNIST, bundled; what ``python -m labelnoise``
-runs without arguments).
+runs without arguments), ``simulate`` (add label noise of a known kind and size to a label
+file) and ``bench`` (benchmark the detectors on simulated noise).
 
 Built on click and rich. click is the well-kept standard for Python command lines: it
 parses and validates options declaratively, generates ``--help`` for every subcommand and

@@ -11,11 +11,13 @@ import click
 from labelnoise import __version__
 from labelnoise._errors import InputError
 from labelnoise.cli._audit import audit
+from labelnoise.cli._bench import bench
 from labelnoise.cli._demo import demo
 from labelnoise.cli._errors import BadInput, one_line
 from labelnoise.cli._find import find
 from labelnoise.cli._inputs import debug_option
 from labelnoise.cli._report import report
+from labelnoise.cli._simulate import simulate
 
 __all__ = ["cli", "main"]
 
@@ -36,7 +38,7 @@ def cli() -> None:
     """
 
 
-for _command in (find, audit, report, demo):
+for _command in (find, audit, report, demo, simulate, bench):
     cli.add_command(_command)
 
 

@@ -12,9 +12,18 @@ from labelnoise._errors import InputError
 from labelnoise._validation import (
     Problem,
     check_choice,
+    check_chunk_size,
     check_fraction,
     check_int,
     check_problem,
+)
+from labelnoise.detect._detectors import DETECTORS, check_rank_by, detect, resolve_inputs
+from labelnoise.detect._ensemble import (
+    ENSEMBLE_METHODS,
+    EnsembleMethod,
+    combine,
+    is_model_list,
+    rank_scores,
 )
 from labelnoise.detect._prune import prune_by_class, prune_by_noise_rate, prune_count_matrix
 from labelnoise.detect._result import LabelIssues
@@ -22,6 +31,7 @@ from labelnoise.detect._select import smallest_k
 from labelnoise.noise._counts import calibrate_confident_joint
 from labelnoise.noise._pass import ConfidentPass, confident_pass
 from labelnoise.scores._scores import quality_scores
+from labelnoise.simulate._random import RandomState, check_random_state
 
 __all__ = ["FilterMethod", "RankBy", "find_label_issues"]
 
@@ -33,7 +43,13 @@ FilterMethod = Literal[
     "predicted_neq_given",
     "low_normalized_margin",
     "low_self_confidence",
+    "auto",
+    "small_loss",
+    "knn",
+    "linear_separation",
+    "linear_separation_small_loss",
 ]
+MixtureKind = Literal["gaussian", "beta"]
 RankBy = Literal["self_confidence", "normalized_margin", "confidence_weighted_entropy"] | None
 
 _PRUNE_METHODS = ("prune_by_noise_rate", "prune_by_class", "both")
@@ -43,6 +59,7 @@ _METHODS: tuple[str, ...] = (
     "predicted_neq_given",
     "low_normalized_margin",
     "low_self_confidence",
+    *DETECTORS,
 )
 _RANK_BY = (None, "self_confidence", "normalized_margin", "confidence_weighted_entropy")
 _FUNC = "find_label_issues"
@@ -64,6 +81,24 @@ def _check_removals(value: Any, n_classes: int, method: str) -> list[int] | None
             f"expected {n_classes} non-negative integers (one per class), got {value!r}.",
         )
     return [int(c) for c in counts]
+
+
+def _confident_inputs(pred_probs: Any, features: Any, method: str) -> bool:
+    """Check what a confident-learning method needs; True when several models are given."""
+    if pred_probs is None:
+        raise InputError(
+            "pred_probs",
+            f"method={method!r} needs pred_probs; pass out-of-sample pred_probs of shape "
+            "(n, K), or features=X with method='knn' or 'auto'.",
+        )
+    if features is not None:
+        warnings.warn(
+            f"features are not used by method={method!r}; they are ignored (methods "
+            f"{DETECTORS} use them).",
+            UserWarning,
+            stacklevel=3,
+        )
+    return is_model_list(pred_probs)
 
 
 def _flag(
@@ -110,8 +145,9 @@ def _flag(
 
 def find_label_issues(
     labels: Any,
-    pred_probs: Any,
+    pred_probs: Any = None,
     *,
+    features: Any = None,
     method: FilterMethod = "prune_by_noise_rate",
     frac_noise: float = 1.0,
     num_to_remove_per_class: Sequence[int] | None = None,
@@ -119,6 +155,11 @@ def find_label_issues(
     rank_by: RankBy = None,
     classes: Sequence[Any] | None = None,
     normalize: bool = False,
+    chunk_size: int | None = None,
+    ensemble: EnsembleMethod = "mean",
+    n_neighbors: int = 10,
+    mixture: MixtureKind = "gaussian",
+    random_state: RandomState = None,
 ) -> LabelIssues:
     """Find examples whose given label is likely wrong, by confident learning.
 
@@ -134,9 +175,15 @@ def find_label_issues(
     labels : array-like of shape (n,)
         Given (possibly wrong) labels: integers ``0..K-1``, or names with ``classes=``.
         Classes absent from the labels are allowed.
-    pred_probs : array-like of shape (n, K)
+    pred_probs : array-like of shape (n, K), or a list of them (one per model), optional
         Out-of-sample predicted probabilities, rows summing to 1; float16/32/64. Values
         within 1e-4 of [0, 1] (float16 rounding) are accepted, clipped and renormalized.
+        Several models' arrays (same shape) are combined as ``ensemble`` says. Needed by
+        every method except ``knn``, ``linear_separation`` and ``auto`` with features.
+    features : array-like of shape (n, d), optional
+        Embeddings (any numeric array with one row per example; images are flattened),
+        compared by cosine similarity. Used by ``knn``, ``linear_separation``,
+        ``linear_separation_small_loss`` and ``auto``.
     method : str, default="prune_by_noise_rate"
         ``prune_by_noise_rate``: per off-diagonal cell of the joint, flag the examples with
         the largest margin ``p[j] - p[label]``. ``prune_by_class``: per class, flag those
@@ -145,6 +192,20 @@ def find_label_issues(
         argmax differs from the label. ``low_normalized_margin`` and
         ``low_self_confidence``: the lowest-scoring examples, as many as the confident
         joint counts off its diagonal.
+        Beyond confident learning (``docs/detectors.md`` compares them all):
+        ``auto``: the best general default on our benchmark; flags as many examples as
+        the calibrated confident joint counts off its diagonal, those with the lowest
+        posterior probability that the given label is true under the estimated noise
+        matrix (``score_method="label_posterior"``). With ``features`` too, the model's
+        probabilities are first averaged with the neighbour votes (features alone: the
+        votes stand in for ``pred_probs``). ``small_loss``: ``P(clean) < 0.5`` from a
+        two-component mixture over the losses ``-log p[label]`` (see
+        :func:`clean_probability`). ``knn``: another class has more votes than the given
+        label among the ``n_neighbors`` most cosine-similar examples (training-free);
+        suggested labels are the neighbours' majority. ``linear_separation``: per class,
+        a cross-fitted linear classifier separates presumed-clean from presumed-noisy
+        examples in feature space, iterated (for out-of-distribution web noise);
+        ``linear_separation_small_loss`` averages its ``P(clean)`` with small-loss's.
     frac_noise : float in [0, 1], default=1.0
         Flag only this fraction of the estimated issues (prune methods only).
     num_to_remove_per_class : sequence of K ints, optional
@@ -153,13 +214,33 @@ def find_label_issues(
         Leave at least this many examples in every class; classes this small are skipped.
     rank_by : {None, "self_confidence", "normalized_margin", "confidence_weighted_entropy"}
         Score that orders ``indices`` and fills ``scores``. ``None`` uses
-        ``normalized_margin`` for ``method="low_normalized_margin"`` and
-        ``self_confidence`` otherwise.
+        ``normalized_margin`` for ``method="low_normalized_margin"``, each detector's own
+        score for the methods beyond confident learning, and ``self_confidence``
+        otherwise. Only ``auto`` among those accepts another score.
     classes : sequence of length K, optional
         Class name of each column of ``pred_probs``, when labels are names.
     normalize : bool, default=False
         Divide each row of ``pred_probs`` by its sum first (otherwise rows that do not sum
         to 1 within 1e-3 are an error).
+    chunk_size : int, optional
+        Rows per block when reading ``pred_probs``; by default blocks of about 4 MiB.
+        Results do not depend on it. A ``.npy`` or Parquet path (one column per class, or
+        one list column), or a ``numpy.memmap``, is accepted as ``pred_probs`` and read
+        block by block, with memory bounded by the block (out of core). A
+        ``dask.array`` runs one task per row chunk on the active Dask scheduler
+        (docs/distributed.md). Both give exactly the in-memory result.
+    ensemble : {"mean", "rank", "weighted"}, default="mean"
+        How a list of models' ``pred_probs`` is combined: ``mean`` averages the
+        probabilities; ``weighted`` weights each model by its agreement with the given
+        labels on the rows it is confident about; ``rank`` counts on the mean but ranks
+        (fills ``scores``) by each example's mean percentile rank over the models.
+    n_neighbors : int >= 1, default=10
+        Neighbours that vote, for the methods that use ``features``.
+    mixture : {"gaussian", "beta"}, default="gaussian"
+        Mixture of the small-loss criterion (``small_loss`` and ``linear_separation*``).
+    random_state : int, numpy.random.Generator or None
+        Seeds the approximate neighbour index used above 100,000 rows (when the optional
+        ``faiss-cpu`` is installed); everything else is deterministic.
 
     Returns
     -------
@@ -182,8 +263,11 @@ def find_label_issues(
     min_examples_per_class = check_int(
         min_examples_per_class, name="min_examples_per_class", func=_FUNC, minimum=0
     )
-    problem = check_problem(labels, pred_probs, classes=classes, normalize=normalize)
-    removals = _check_removals(num_to_remove_per_class, problem.n_classes, method)
+    chunk_size = check_chunk_size(chunk_size, func=_FUNC)
+    check_choice(ensemble, name="ensemble", func=_FUNC, choices=ENSEMBLE_METHODS)
+    check_choice(mixture, name="mixture", func=_FUNC, choices=("gaussian", "beta"))
+    n_neighbors = check_int(n_neighbors, name="n_neighbors", func=_FUNC, minimum=1)
+    check_rank_by(method, rank_by)
     if frac_noise != 1.0 and method not in _PRUNE_METHODS:
         warnings.warn(
             f"frac_noise only applies to methods {_PRUNE_METHODS}; it is ignored for "
@@ -191,6 +275,31 @@ def find_label_issues(
             UserWarning,
             stacklevel=2,
         )
+    if method in DETECTORS:
+        _check_removals(num_to_remove_per_class, 0, method)
+        rng = check_random_state(random_state, func=_FUNC)
+        inputs = resolve_inputs(
+            labels,
+            pred_probs,
+            features,
+            method=method,
+            ensemble=ensemble,
+            classes=classes,
+            normalize=normalize,
+            chunk_size=chunk_size,
+        )
+        return detect(
+            inputs, method, rank_by=rank_by, n_neighbors=n_neighbors, mixture=mixture, rng=rng
+        )
+    combined = _confident_inputs(pred_probs, features, method)
+    if combined:
+        ens = combine(labels, pred_probs, ensemble=ensemble, classes=classes, normalize=normalize)
+        problem = ens.problem
+    else:
+        problem = check_problem(
+            labels, pred_probs, classes=classes, normalize=normalize, chunk_size=chunk_size
+        )
+    removals = _check_removals(num_to_remove_per_class, problem.n_classes, method)
     stats = confident_pass(problem)
     mask = _flag(
         problem,
@@ -203,7 +312,10 @@ def find_label_issues(
     score_method = rank_by or (
         "normalized_margin" if method == "low_normalized_margin" else "self_confidence"
     )
-    scores = quality_scores(problem, score_method)
+    if combined and ens.rank:
+        scores = rank_scores(ens.members, score_method)
+    else:
+        scores = quality_scores(problem, score_method, self_conf=stats.self_conf)
     flagged = np.flatnonzero(mask)
     indices = flagged[np.argsort(scores[flagged])]
     return LabelIssues(
@@ -211,7 +323,7 @@ def find_label_issues(
         indices=indices,
         scores=scores,
         given_labels=problem.names(problem.labels),
-        suggested_labels=problem.names(stats.argmax),
+        suggested_labels=problem.names(stats.argmax, copy=False),
         method=method,
         score_method=score_method,
     )

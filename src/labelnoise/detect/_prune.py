@@ -14,11 +14,11 @@ single example (as the reference implementation does).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
-from labelnoise._chunks import row_chunks
 from labelnoise._validation import Problem
 from labelnoise.detect._select import smallest_k
 from labelnoise.noise._counts import round_keeping_row_sums
@@ -87,13 +87,11 @@ def prune_by_class(
     """Flag the ``n_k - M[k, k]`` lowest self-confidence examples of each class ``k``."""
     index = stats.index
     mask = np.zeros(stats.self_conf.shape[0], dtype=bool)
-    grouped = stats.self_conf[index.order]
-    for k in np.flatnonzero(_eligible(index.counts, min_examples_per_class)):
+    eligible = _eligible(index.counts, min_examples_per_class)
+    for k, values in index.grouped(stats.self_conf):
         n_flag = int(index.counts[k] - matrix[k, k])
-        if n_flag >= 1:
-            start = index.starts[k]
-            chosen = smallest_k(grouped[start : index.starts[k + 1]], n_flag)
-            mask[index.order[start + chosen]] = True
+        if eligible[k] and n_flag >= 1:
+            mask[index.rows(k)[smallest_k(values, n_flag)]] = True
     return mask
 
 
@@ -109,74 +107,197 @@ def _cell_value_order(cell: np.ndarray, value: np.ndarray) -> np.ndarray:
     return order[np.argsort(cell[order], kind="stable")]
 
 
-class _Pool:
-    """Candidates ``(cell, value, row)`` for the margin cells, with value ``-(p[j]-p[k])``.
-
-    ``cutoff[k, j]`` is a value every member of cell ``(k, j)``'s final selection is at most:
-    0 until the cell has ``quota`` candidates, then the ``quota``-th smallest value seen so
-    far (values only get better as more rows are seen, so nothing needed is ever dropped).
-    """
-
-    def __init__(self, quota: np.ndarray, dtype: np.dtype) -> None:
-        self.quota = quota
-        self.cutoff = np.where(quota > 0, 0, -np.inf).astype(dtype)
-        self.min_margin = -self.cutoff  # a margin below this cannot be chosen
-        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self.kept = 0
-        self.pending = 0
-
-    def add(self, cell: np.ndarray, value: np.ndarray, row: np.ndarray) -> None:
-        """Add candidates; merge once the new ones outnumber those already kept."""
-        self.parts.append((cell, value, row))
-        self.pending += cell.size
-        if self.pending > max(self.kept, 65536):
-            self.tighten()
-
-    def tighten(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Merge the parts, sort by (cell, value, row), drop what can no longer be chosen."""
-        cell, value, row = (np.concatenate(p) for p in zip(*self.parts, strict=True))
-        if cell.size == 0:  # no row can enter any cell with a quota (yet)
-            self.parts, self.kept, self.pending = [(cell, value, row)], 0, 0
-            return self.parts[0]
-        order = _cell_value_order(cell, value)
-        cell, value, row = cell[order], value[order], row[order]
-        first = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]])
-        sizes = np.diff(np.r_[first, cell.size])
-        want = self.quota.flat[cell[first]]
-        full = sizes >= want
-        self.cutoff.flat[cell[first[full]]] = value[first[full] + want[full] - 1]
-        np.negative(self.cutoff, out=self.min_margin)
-        keep = value <= self.cutoff.flat[cell]
-        self.parts = [(cell[keep], value[keep], row[keep])]
-        self.kept, self.pending = int(np.count_nonzero(keep)), 0
-        return self.parts[0]
+def _bins(margin: np.ndarray, n_bins: int) -> np.ndarray:
+    """Histogram bin of margins in [0, 1]; non-decreasing in the margin, so a larger bin
+    always means a strictly larger margin (both passes use exactly these float ops)."""
+    return np.minimum((margin * n_bins).astype(np.intp), n_bins - 1)
 
 
-def _margin_candidates(
-    problem: Problem, stats: ConfidentPass, quota: np.ndarray, chunk_size: int | None
+def _contested_block(
+    block: np.ndarray,
+    given: np.ndarray,
+    argmax: np.ndarray | None,
+    self_conf: np.ndarray | None,
+    floor: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every (row, class j) that can be among its cell's largest margins ``p[j]-p[label]``.
+    """``(cell, margin, row in block)`` for the pairs with ``margin = p[j] - p[label] >=
+    floor[label, j]`` among the block's rows whose argmax is not their label.
 
-    Returns ``(cell, value, row)`` with ``cell = label * K + j`` and ``value = -(margin)``,
-    sorted by cell then value. Per-cell cutoffs tighten whenever the new candidates
-    outnumber the kept ones, so after the first blocks few candidates pass the filter.
+    A row whose label is its argmax can only have margins <= 0, and 0 only for a class
+    tied with it at the maximum; such pairs are left out, so a cut at margin 0 must be
+    resolved on the full column (see :func:`prune_by_noise_rate`).
     """
-    pp, labels, n_classes = problem.pred_probs, problem.labels, problem.n_classes
-    pool = _Pool(quota, pp.dtype)
-    for rows in row_chunks(problem.n, n_classes, pp.itemsize, chunk_size=chunk_size):
-        given = labels[rows]
-        margin = pp[rows] - stats.self_conf[rows][:, None]
-        r, j = np.divmod(np.flatnonzero(margin >= pool.min_margin[given]), n_classes)
-        pool.add(given[r] * n_classes + j, -margin[r, j], r + rows.start)
-    return pool.tighten()
+    n_classes = block.shape[1]
+    if argmax is None:
+        argmax = block.argmax(axis=1)
+    contested = np.flatnonzero(argmax != given)
+    own = given[contested]
+    if self_conf is None:
+        own_conf = block[contested, own]
+    else:
+        own_conf = self_conf[contested]
+    margin = block[contested] - own_conf[:, None]
+    r, j = np.divmod(np.flatnonzero(margin >= floor[own]), n_classes)
+    return own[r].astype(np.intp) * n_classes + j, margin[r, j], contested[r]
 
 
-def _exact_cell(problem: Problem, stats: ConfidentPass, k: int, j: int, m: int) -> np.ndarray:
-    """Rows of class ``k`` with the ``m`` largest ``p[j] - p[k]`` (full column, exact)."""
-    rows = stats.index.rows(k)
-    pp = problem.pred_probs
-    values = -(pp[rows, j] - pp[rows, k])
-    return rows[smallest_k(values, m)]
+def _histogram_block(
+    block: np.ndarray,
+    given: np.ndarray,
+    argmax: np.ndarray | None,
+    self_conf: np.ndarray | None,
+    floor: np.ndarray,
+    compact: np.ndarray,
+    n_bins: int,
+) -> np.ndarray:
+    """Chunk step of pass 1: the histogram key ``cell * n_bins + bin`` of each pair."""
+    cell, margin, _ = _contested_block(block, given, argmax, self_conf, floor)
+    return compact[cell] * n_bins + _bins(margin, n_bins)
+
+
+def _boundary_block(
+    block: np.ndarray,
+    given: np.ndarray,
+    argmax: np.ndarray | None,
+    self_conf: np.ndarray | None,
+    floor: np.ndarray,
+    compact: np.ndarray,
+    n_bins: int,
+    cut: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Chunk step of pass 2: rows above their cell's cut bin, and the pairs inside it as
+    ``(cell, -margin, row)`` (rows are positions in the block)."""
+    cell, margin, row = _contested_block(block, given, argmax, self_conf, floor)
+    c = compact[cell]
+    b, c_cut = _bins(margin, n_bins), cut[c]
+    inside = b == c_cut
+    return row[b > c_cut], c[inside], -margin[inside], row[inside]
+
+
+def _pairs_block(
+    block: np.ndarray, given: np.ndarray, pairs: list[tuple[int, int]]
+) -> list[np.ndarray]:
+    """``p[j] - p[k]`` of the block's rows labelled ``k``, for each ``(k, j)``."""
+    return [block[given == k, j] - block[given == k, k] for k, j in pairs]
+
+
+class _Histogram:
+    """Per-cell counts of margins by bin, accumulated in batches (one bincount per batch)."""
+
+    def __init__(self, n_cells: int, n_bins: int) -> None:
+        self.n_bins = n_bins
+        self.counts = np.zeros(n_cells * n_bins, dtype=np.int64)
+        self._keys: list[np.ndarray] = []
+        self._pending = 0
+
+    def add(self, keys: np.ndarray) -> None:
+        self._keys.append(keys)
+        self._pending += keys.size
+        if self._pending >= max(self.counts.size, 1 << 20):
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._keys:
+            keys = np.concatenate(self._keys)
+            self.counts += np.bincount(keys, minlength=self.counts.size)
+        self._keys, self._pending = [], 0
+
+    def table(self) -> np.ndarray:
+        self._flush()
+        return self.counts.reshape(-1, self.n_bins)
+
+
+def _exact_cells(
+    problem: Problem, stats: ConfidentPass, cells: list[tuple[int, int, int]]
+) -> Iterator[np.ndarray]:
+    """For each ``(k, j, m)``: the rows of class ``k`` with the ``m`` largest ``p[j] - p[k]``
+    (the full column, exact)."""
+    if not cells:
+        return
+    rows_of = problem.rows
+    if not rows_of.out_of_core:  # in memory: one gather per cell
+        for k, j, m in cells:
+            rows = stats.index.rows(k)
+            yield rows[smallest_k(-rows_of.column_pairs(rows, j, k), m)]
+        return
+    pairs = [(k, j) for k, j, _ in cells]
+    parts: list[list[np.ndarray]] = [[] for _ in pairs]
+    for _, values in rows_of.map(_pairs_block, problem.labels, args=(pairs,)):
+        for part, value in zip(parts, values, strict=True):
+            part.append(value)
+    for (k, _, m), part in zip(cells, parts, strict=True):
+        yield stats.index.rows(k)[smallest_k(-np.concatenate(part), m)]
+
+
+#: Histogram size for all cells together (bins per cell = this // cells, within limits).
+_HISTOGRAM_BINS = 1 << 21
+
+
+def _boundary_cut(
+    problem: Problem,
+    stats: ConfidentPass,
+    cells: np.ndarray,
+    want: np.ndarray,
+    mask: np.ndarray,
+    chunk_size: int | None,
+) -> np.ndarray:
+    """Mark the largest margins of each cell; return which cells need the exact fallback.
+
+    Pass 1 counts each cell's margins by bin; the bin holding the ``want``-th largest
+    (``cut``) follows. Pass 2 marks every pair above that bin (they are chosen whatever
+    the order of ties) and keeps the pairs inside it, which are sorted to finish the cell.
+    """
+    n_classes, labels, rows_of = problem.n_classes, problem.labels, problem.rows
+    rowwise = (stats.argmax, stats.self_conf)
+    n_bins = int(np.clip(_HISTOGRAM_BINS // cells.size, 16, 4096))
+    compact = np.full(n_classes * n_classes, -1, dtype=np.intp)
+    compact[cells] = np.arange(cells.size)
+    floor = np.full((n_classes, n_classes), np.inf)
+    floor.flat[cells] = 0.0
+    histogram = _Histogram(cells.size, n_bins)
+    args: tuple[Any, ...] = (floor, compact, n_bins)
+    for _, keys in rows_of.map(
+        _histogram_block, labels, args=args, rowwise=rowwise, chunk_size=chunk_size
+    ):
+        histogram.add(keys)
+    above = np.cumsum(histogram.table()[:, ::-1], axis=1)[:, ::-1]  # pairs in bins >= b
+    cut = np.maximum((above >= want[:, None]).sum(axis=1) - 1, 0)
+    over = np.minimum(cut + 1, n_bins - 1)
+    need = want - np.where(cut + 1 < n_bins, above[np.arange(cells.size), over], 0)
+    floor.flat[cells] = np.maximum(cut - 1, 0) / n_bins  # safely below every bin >= cut
+    parts = []
+    for rows, (above_rows, c, value, row) in rows_of.map(
+        _boundary_block, labels, args=(*args, cut), rowwise=rowwise, chunk_size=chunk_size
+    ):
+        mask[above_rows + rows.start] = True
+        parts.append((c, value, row + rows.start))
+    return _finish_cut(parts, cells.size, need, mask)
+
+
+def _finish_cut(
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    n_cells: int,
+    need: np.ndarray,
+    mask: np.ndarray,
+) -> np.ndarray:
+    """Mark the ``need`` best pairs inside each cell's cut bin; return the cells whose
+    choice is not determined (too few pairs, equal margins at the cut, or a cut at 0)."""
+    c, value, row = (np.concatenate(p) for p in zip(*parts, strict=True))
+    order = _cell_value_order(c, value)
+    c, value, row = c[order], value[order], row[order]
+    start = np.searchsorted(c, np.arange(n_cells), side="left")
+    found = np.searchsorted(c, np.arange(n_cells), side="right") - start
+    direct = found >= need
+    last = np.where(direct, start + need - 1, 0)
+    tied = direct & (found > need)
+    tied[tied] = value[last[tied] + 1] == value[last[tied]]
+    direct &= ~tied
+    direct[direct] = value[last[direct]] != 0
+    if direct.any():
+        lengths = need[direct]
+        offsets = np.repeat(start[direct] - np.cumsum(lengths) + lengths, lengths)
+        mask[row[offsets + np.arange(lengths.sum())]] = True
+    return ~direct
 
 
 def prune_by_noise_rate(
@@ -189,9 +310,10 @@ def prune_by_noise_rate(
 ) -> np.ndarray:
     """Flag, for each off-diagonal cell, the examples with the largest margin ``p[j]-p[k]``.
 
-    Candidates with a non-negative margin are gathered in one chunked pass; a cell whose
-    quota exceeds its candidates, or whose cut falls inside a run of equal margins, is
-    resolved exactly on its full column.
+    Two chunked passes over the rows whose argmax is not their label find each cell's
+    selection without sorting more than the pairs near its cut; a cell whose quota
+    exceeds its positive margins, or whose cut falls on a run of equal margins (or on 0),
+    is resolved exactly on its full column.
     """
     n_classes = problem.n_classes
     counts = stats.index.counts
@@ -200,27 +322,16 @@ def prune_by_noise_rate(
     quota[~_eligible(counts, min_examples_per_class)] = 0
     mask = np.zeros(problem.n, dtype=bool)
     cells = np.flatnonzero(quota > 0)
-    if cells.size == 0:
-        return mask
-    cell, value, row = _margin_candidates(problem, stats, quota, chunk_size)
-    start = np.searchsorted(cell, cells, side="left")
-    found = np.searchsorted(cell, cells, side="right") - start
     want = quota.flat[cells]
     k_of = cells // n_classes
     everything = want >= counts[k_of]
     for k in np.unique(k_of[everything]):
         mask[stats.index.rows(int(k))] = True
-    enough = ~everything & (found >= want)
-    last = start + want - 1
-    tied = np.zeros(cells.size, dtype=bool)
-    inside = enough & (found > want)
-    tied[inside] = value[last[inside] + 1] == value[last[inside]]
-    direct = enough & ~tied
-    if direct.any():
-        lengths = want[direct]
-        offsets = np.repeat(start[direct] - np.cumsum(lengths) + lengths, lengths)
-        mask[row[offsets + np.arange(lengths.sum())]] = True
-    for c in np.flatnonzero(~everything & ~direct):
-        k, j = divmod(int(cells[c]), n_classes)
-        mask[_exact_cell(problem, stats, k, j, int(want[c]))] = True
+    cells, want = cells[~everything], want[~everything]
+    if cells.size == 0:
+        return mask
+    inexact = np.flatnonzero(_boundary_cut(problem, stats, cells, want, mask, chunk_size))
+    exact = [(*divmod(int(cells[c]), n_classes), int(want[c])) for c in inexact]
+    for chosen in _exact_cells(problem, stats, exact):
+        mask[chosen] = True
     return mask

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from labelnoise._validation import check_problem
+from labelnoise._validation import check_chunk_size, check_problem
 from labelnoise.noise._counts import calibrate_confident_joint
 from labelnoise.noise._latent import estimate_latent
 from labelnoise.noise._pass import ConfidentPass, confident_pass
@@ -100,6 +100,7 @@ def estimate_noise(
     calibrate: bool = True,
     classes: Sequence[Any] | None = None,
     normalize: bool = False,
+    chunk_size: int | None = None,
 ) -> NoiseEstimate:
     """Estimate the noise transition matrix, class prior and number of label errors.
 
@@ -112,14 +113,19 @@ def estimate_noise(
     ----------
     labels : array-like of shape (n,)
         Given (possibly wrong) labels: integers ``0..K-1``, or names with ``classes=``.
-    pred_probs : array-like of shape (n, K)
-        Out-of-sample predicted probabilities; float16/32/64.
+    pred_probs : array-like of shape (n, K), path, numpy.memmap or dask array
+        Out-of-sample predicted probabilities; float16/32/64. A ``.npy`` or Parquet path
+        (one column per class, or one list column), or a ``numpy.memmap``, is read in
+        blocks of ``chunk_size`` rows with memory bounded by the block (out of core).
     calibrate : bool, default=True
         Calibrate the confident joint to the label counts before estimating.
     classes : sequence of length K, optional
         Class name of each column of ``pred_probs`` when labels are names.
     normalize : bool, default=False
         Divide each row of ``pred_probs`` by its sum first.
+    chunk_size : int, optional
+        Rows per block when reading ``pred_probs``; by default blocks of about 4 MiB.
+        Results do not depend on it.
 
     Returns
     -------
@@ -136,7 +142,10 @@ def estimate_noise(
     >>> est.noise_matrix.sum(axis=0).round(6).tolist()
     [1.0, 1.0]
     """
-    problem = check_problem(labels, pred_probs, classes=classes, normalize=normalize)
+    chunk_size = check_chunk_size(chunk_size, func="estimate_noise")
+    problem = check_problem(
+        labels, pred_probs, classes=classes, normalize=normalize, chunk_size=chunk_size
+    )
     stats = confident_pass(problem)
     counts = stats.index.counts
     calibrated = calibrate_confident_joint(stats.confident_joint, counts)

@@ -12,12 +12,12 @@ each row's argmax and whether its given label is (within 1e-6 of) the argmax.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from labelnoise._chunks import row_chunks
 from labelnoise._validation import Problem
 
 __all__ = [
@@ -40,30 +40,58 @@ _ABSENT_CLASS_THRESHOLD = 2
 
 @dataclass(frozen=True)
 class ClassIndex:
-    """Rows grouped by given label: ``order[starts[k]:starts[k+1]]`` are the rows of class k,
-    in increasing row order."""
+    """Rows grouped by given label.
 
-    order: np.ndarray
-    starts: np.ndarray
+    With ``order`` (a stable argsort of the labels), ``order[starts[k]:starts[k+1]]`` are
+    the rows of class k in increasing row order. Without it (out of core, where 8 bytes
+    per row matter) the rows of a class are found by scanning the labels when needed.
+    """
+
+    labels: np.ndarray
     counts: np.ndarray
+    starts: np.ndarray
+    order: np.ndarray | None = None
 
     def rows(self, k: int) -> np.ndarray:
+        if self.order is None:
+            return np.flatnonzero(self.labels == k)
         return self.order[self.starts[k] : self.starts[k + 1]]
 
+    def grouped(self, values: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+        """``(k, values of class k's rows in row order)`` for every class with rows."""
+        if self.order is None:
+            for k in np.flatnonzero(self.counts):
+                yield int(k), values[self.labels == k]
+            return
+        ordered = values[self.order]
+        for k in np.flatnonzero(self.counts):
+            yield int(k), ordered[self.starts[k] : self.starts[k + 1]]
 
-def class_index(labels: np.ndarray, n_classes: int) -> ClassIndex:
-    """Group rows by label with a stable sort (radix sort for small integer codes)."""
-    small = labels.astype(np.uint16 if n_classes <= 65535 else np.int64, copy=False)
-    order = np.argsort(small, kind="stable")
+
+def class_index(labels: np.ndarray, n_classes: int, *, sort: bool = True) -> ClassIndex:
+    """Group rows by label with a stable sort (radix sort for small integer codes);
+    ``sort=False`` skips the sort and its 8 bytes per row."""
     counts = np.bincount(labels, minlength=n_classes)
     starts = np.zeros(n_classes + 1, dtype=np.intp)
     np.cumsum(counts, out=starts[1:])
-    return ClassIndex(order=order, starts=starts, counts=counts)
+    order = None
+    if sort:
+        small = labels.astype(np.uint16 if n_classes <= 65535 else np.int64, copy=False)
+        order = np.argsort(small, kind="stable")
+    return ClassIndex(labels=labels, counts=counts, starts=starts, order=order)
+
+
+def self_confidence_block(block: np.ndarray, given: np.ndarray) -> np.ndarray:
+    """``block[i, given[i]]`` for every row of a block."""
+    return block[np.arange(block.shape[0]), given]
 
 
 def self_confidence(problem: Problem) -> np.ndarray:
-    """``pred_probs[i, labels[i]]`` for every row, in the input dtype."""
-    return problem.pred_probs[np.arange(problem.n), problem.labels]
+    """``pred_probs[i, labels[i]]`` for every row, in the working dtype, block by block."""
+    out = np.empty(problem.n, dtype=problem.rows.dtype)
+    for rows, values in problem.rows.map(self_confidence_block, problem.labels):
+        out[rows] = values
+    return out
 
 
 def confident_thresholds(self_conf: np.ndarray, index: ClassIndex) -> np.ndarray:
@@ -73,13 +101,9 @@ def confident_thresholds(self_conf: np.ndarray, index: ClassIndex) -> np.ndarray
     so they are bit-for-bit those of the reference implementation; an absent class gets an
     unreachable threshold of 2 (and the array is then float64, as in the reference).
     """
-    grouped = self_conf[index.order]
-    means: list[Any] = []
-    for k, count in enumerate(index.counts):
-        if count:
-            means.append(np.mean(grouped[index.starts[k] : index.starts[k + 1]]))
-        else:
-            means.append(_ABSENT_CLASS_THRESHOLD)
+    means: list[Any] = [_ABSENT_CLASS_THRESHOLD] * index.counts.shape[0]
+    for k, values in index.grouped(self_conf):
+        means[k] = np.mean(values)
     return np.clip(np.asarray(means), a_min=CONFIDENT_THRESHOLD_FLOOR, a_max=None)
 
 
@@ -147,30 +171,66 @@ def _guess_true_labels(
     return guess, n_confident > 0
 
 
+def confident_block(
+    block: np.ndarray,
+    given: np.ndarray,
+    self_conf: np.ndarray | None,
+    cut: np.ndarray,
+    n_classes: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Chunk step of the confident pass: ``(joint cell counts, off_diagonal,
+    given_is_argmax, argmax)`` of one block (``self_conf`` recomputed when ``None``)."""
+    if self_conf is None:
+        self_conf = self_confidence_block(block, given)
+    block_argmax = block.argmax(axis=1)
+    guess, any_confident = _guess_true_labels(block, cut, block_argmax)
+    off_diagonal = any_confident & (guess != given)
+    cells = np.bincount(
+        given[any_confident].astype(np.intp) * n_classes + guess[any_confident],
+        minlength=n_classes * n_classes,
+    )
+    return (
+        cells,
+        off_diagonal,
+        _given_is_argmax(block, given, self_conf, block_argmax),
+        block_argmax,
+    )
+
+
+def _argmax_dtype(problem: Problem) -> np.dtype:
+    """int32, or out of core the (1-2 byte) label code type."""
+    if problem.out_of_core and problem.labels.dtype.itemsize < 4:
+        return problem.labels.dtype
+    return np.dtype(np.int32 if problem.n_classes < 2**31 else np.intp)
+
+
 def confident_pass(
     problem: Problem, *, chunk_size: int | None = None, index: ClassIndex | None = None
 ) -> ConfidentPass:
     """Compute thresholds, the raw confident joint and per-row flags in one chunked pass."""
-    pp, labels, n_classes = problem.pred_probs, problem.labels, problem.n_classes
-    index = class_index(labels, n_classes) if index is None else index
+    labels, n_classes = problem.labels, problem.n_classes
+    if index is None:
+        index = class_index(labels, n_classes, sort=not problem.out_of_core)
     self_conf = self_confidence(problem)
     thresholds = confident_thresholds(self_conf, index)
     cut = thresholds - FLOAT_TOLERANCE
     n = problem.n
     off_diagonal = np.empty(n, dtype=bool)
     given_is_argmax = np.empty(n, dtype=bool)
-    argmax = np.empty(n, dtype=np.int32 if n_classes < 2**31 else np.intp)
+    argmax = np.empty(n, dtype=_argmax_dtype(problem))
     cells = np.zeros(n_classes * n_classes, dtype=np.int64)
-    for rows in row_chunks(n, n_classes, pp.itemsize, chunk_size=chunk_size):
-        block, given = pp[rows], labels[rows]
-        block_argmax = block.argmax(axis=1)
-        guess, any_confident = _guess_true_labels(block, cut, block_argmax)
-        off_diagonal[rows] = any_confident & (guess != given)
-        cells += np.bincount(
-            given[any_confident] * n_classes + guess[any_confident], minlength=cells.size
-        )
+    parts = problem.rows.map(
+        confident_block,
+        labels,
+        args=(cut, n_classes),
+        rowwise=(self_conf,),
+        chunk_size=chunk_size,
+    )
+    for rows, (block_cells, block_off, block_given, block_argmax) in parts:
+        cells += block_cells
+        off_diagonal[rows] = block_off
+        given_is_argmax[rows] = block_given
         argmax[rows] = block_argmax
-        given_is_argmax[rows] = _given_is_argmax(block, given, self_conf[rows], block_argmax)
     # Fortran order, like the reference implementation's transposed confusion matrix: later
     # float sums over the joint then add in the same order and round identically.
     joint = np.asfortranarray(cells.reshape(n_classes, n_classes))

@@ -8,9 +8,8 @@ from typing import Any, Literal
 import numpy as np
 from scipy.special import xlogy
 
-from labelnoise._chunks import row_chunks
 from labelnoise._errors import InputError
-from labelnoise._validation import Problem, check_choice, check_problem
+from labelnoise._validation import Problem, check_choice, check_chunk_size, check_problem
 from labelnoise.noise._pass import class_index, confident_thresholds, self_confidence
 
 __all__ = ["ScoreMethod", "label_quality_scores", "quality_scores"]
@@ -54,27 +53,41 @@ def quality_scores(
     *,
     adjust_pred_probs: bool = False,
     chunk_size: int | None = None,
+    self_conf: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Scores for a validated problem, computed block by block (no full-size temporaries)."""
-    pp, labels = problem.pred_probs, problem.labels
-    scorer = _SCORERS[method]
+    """Scores for a validated problem, computed block by block (no full-size temporaries).
+
+    ``self_conf``, when the caller already has it (``ConfidentPass.self_conf``), is
+    returned as the ``self_confidence`` scores instead of being gathered again.
+    """
+    labels = problem.labels
     if method == "self_confidence" and not adjust_pred_probs:
-        return self_confidence(problem)
+        return self_confidence(problem) if self_conf is None else self_conf
     thresholds = None
     if adjust_pred_probs:
-        index = class_index(labels, problem.n_classes)
+        index = class_index(labels, problem.n_classes, sort=not problem.out_of_core)
         thresholds = confident_thresholds(self_confidence(problem), index)
-    parts = []
-    for rows in row_chunks(problem.n, problem.n_classes, pp.itemsize, chunk_size=chunk_size):
-        block = pp[rows]
-        if thresholds is not None:
-            # Subtract each class's threshold so a class the model over-predicts
-            # does not dominate; shift back to non-negative and renormalize.
-            block = block - thresholds
-            block += thresholds.max()
-            block /= block.sum(axis=1, keepdims=True)
-        parts.append(scorer(block, labels[rows]))
-    return np.concatenate(parts)
+    out: np.ndarray | None = None
+    parts = problem.rows.map(score_block, labels, args=(method, thresholds), chunk_size=chunk_size)
+    for rows, values in parts:
+        if out is None:  # the dtype the scorer gives (float32 in, float32 out)
+            out = np.empty(problem.n, dtype=values.dtype)
+        out[rows] = values
+    assert out is not None  # n >= 1 rows, so at least one block
+    return out
+
+
+def score_block(
+    block: np.ndarray, given: np.ndarray, method: str, thresholds: np.ndarray | None
+) -> np.ndarray:
+    """Chunk step: the scores of one block (after the threshold adjustment, if any)."""
+    if thresholds is not None:
+        # Subtract each class's threshold so a class the model over-predicts
+        # does not dominate; shift back to non-negative and renormalize.
+        block = block - thresholds
+        block += thresholds.max()
+        block /= block.sum(axis=1, keepdims=True)
+    return _SCORERS[method](block, given)
 
 
 def label_quality_scores(
@@ -85,6 +98,7 @@ def label_quality_scores(
     adjust_pred_probs: bool = False,
     classes: Sequence[Any] | None = None,
     normalize: bool = False,
+    chunk_size: int | None = None,
 ) -> np.ndarray:
     """Score how likely each given label is correct; lower scores are likelier errors.
 
@@ -92,8 +106,9 @@ def label_quality_scores(
     ----------
     labels : array-like of shape (n,)
         Given labels: integers ``0..K-1``, or names with ``classes=``.
-    pred_probs : array-like of shape (n, K)
-        Out-of-sample predicted probabilities.
+    pred_probs : array-like of shape (n, K), path or numpy.memmap
+        Out-of-sample predicted probabilities. A ``.npy`` or Parquet path, or a
+        ``numpy.memmap``, is read in blocks of ``chunk_size`` rows (out of core).
     method : {"self_confidence", "normalized_margin", "confidence_weighted_entropy"}
         ``self_confidence`` is ``p[label]``; ``normalized_margin`` is
         ``(p[label] - max other p + 1) / 2`` and also penalises a strong competing class;
@@ -105,6 +120,9 @@ def label_quality_scores(
         Class name of each column when labels are names.
     normalize : bool, default=False
         Divide each row of ``pred_probs`` by its sum first.
+    chunk_size : int, optional
+        Rows per block when reading ``pred_probs``; by default blocks of about 4 MiB.
+        Results do not depend on it.
 
     Returns
     -------
@@ -119,11 +137,14 @@ def label_quality_scores(
     """
     func = "label_quality_scores"
     check_choice(method, name="method", func=func, choices=tuple(_SCORERS))
+    chunk_size = check_chunk_size(chunk_size, func=func)
     if adjust_pred_probs and method == "confidence_weighted_entropy":
         raise InputError(
             "adjust_pred_probs",
             "is not supported with method='confidence_weighted_entropy'; "
             "use adjust_pred_probs=False or another method.",
         )
-    problem = check_problem(labels, pred_probs, classes=classes, normalize=normalize)
+    problem = check_problem(
+        labels, pred_probs, classes=classes, normalize=normalize, chunk_size=chunk_size
+    )
     return quality_scores(problem, method, adjust_pred_probs=adjust_pred_probs)

@@ -1,0 +1,147 @@
+"""``labelnoise bench``: benchmark the detectors on data with simulated label noise."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+import pandas as pd
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from labelnoise._errors import InputError
+from labelnoise.bench import (
+    BenchConfig,
+    default_config,
+    load_config,
+    quick_config,
+    render_results,
+    run_benchmark,
+)
+from labelnoise.cli._console import make_console
+from labelnoise.cli._errors import BadInput, one_line
+from labelnoise.cli._inputs import IN_FILE, debug_option, force_option
+from labelnoise.cli._output import claim_output, write_atomic
+
+__all__ = ["bench"]
+
+OUTPUTS = ("results.csv", "results.md", "f1_vs_noise.png")
+DIR = click.Path(file_okay=False, path_type=Path)
+
+
+@contextmanager
+def _progress(console: Console) -> Iterator[Callable[[int, int, str], None]]:
+    """A transient bar on a terminal whose total is learnt from the first update."""
+    if not console.is_terminal:
+        yield lambda done, total, description: None
+        return
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("Loading datasets", total=None)
+
+        def update(done: int, total: int, description: str) -> None:
+            bar.update(task, completed=done, total=total, description=description)
+
+        yield update
+
+
+def _config(path: Path | None, quick: bool) -> BenchConfig:
+    if path is not None and quick:
+        raise BadInput("--config and --quick exclude each other; pass one of them.")
+    if path is None:
+        return quick_config() if quick else default_config()
+    try:
+        return load_config(path)
+    except InputError as error:
+        detail = str(error).removeprefix(f"{error.argument}: ")
+        where = "" if error.argument == "path" else f"{error.argument}: "
+        raise BadInput(f"--config {path}: {where}{one_line(detail)}") from error
+
+
+def _summary(frame: pd.DataFrame) -> Table:
+    table = Table(title="Mean over datasets, noise settings and seeds", title_justify="left")
+    table.add_column("method")
+    for column in ("precision", "recall", "F1", "AUROC"):
+        table.add_column(column, justify="right")
+    means = frame.groupby("method", sort=False)[["precision", "recall", "f1", "auroc"]].mean()
+    for method, row in means.iterrows():
+        table.add_row(str(method), *(f"{value:.3f}" for value in row.tolist()))
+    return table
+
+
+@click.command()
+@click.option(
+    "--config",
+    "config_path",
+    type=IN_FILE,
+    help="TOML file naming datasets, noise settings, seeds, model, cv and methods "
+    "(see labelnoise.bench.load_config). Default: the full suite (minutes).",
+)
+@click.option(
+    "--quick",
+    is_flag=True,
+    help="A small suite: digits and breast cancer, 2 noise settings, 2 seeds, 3 folds.",
+)
+@click.option(
+    "--out",
+    "-o",
+    required=True,
+    type=DIR,
+    help="Folder for results.csv, results.md and f1_vs_noise.png (created if missing).",
+)
+@click.option(
+    "--cache-dir",
+    type=DIR,
+    help="Folder caching cross-validated pred_probs, reused by reruns [default: OUT/cache].",
+)
+@force_option
+@debug_option
+def bench(
+    config_path: Path | None, quick: bool, out: Path, cache_dir: Path | None, force: bool
+) -> None:
+    """Benchmark the label-error detectors on data with simulated noise.
+
+    Corrupts each dataset's labels (symmetric, pair-flip, random-matrix,
+    instance-dependent or CIFAR-10N human noise), cross-validates a model on the noisy
+    labels, runs every detector and scores its flags against the labels really flipped:
+    precision, recall, F1, AUROC and AUPRC per run.
+
+    \b
+    Examples:
+      labelnoise bench --quick --out bench-quick/
+      labelnoise bench --config my-bench.toml --out bench/ --cache-dir ~/.cache/ln
+    """
+    inputs = () if config_path is None else (config_path,)
+    paths = [
+        claim_output(out / name, option="--out", force=force, inputs=inputs) for name in OUTPUTS
+    ]
+    config = _config(config_path, quick)
+    console = make_console()
+    console.print(f"Benchmark [bold]{config.name}[/]: writing into {out}.")
+    where = f"--config {config_path}: " if config_path is not None else ""
+    try:
+        with _progress(console) as update:
+            frame = run_benchmark(config, cache_dir=cache_dir or out / "cache", progress=update)
+            files = render_results(frame)
+    except InputError as error:
+        raise BadInput(f"{where}{one_line(str(error))}") from error
+    for path, name in zip(paths, OUTPUTS, strict=True):
+        write_atomic(path, files[name], force=force)
+    console.print(_summary(frame))
+    console.print(f"{frame.shape[0]:,} runs. Wrote [bold]{', '.join(map(str, paths))}[/].")

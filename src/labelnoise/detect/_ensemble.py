@@ -1,0 +1,133 @@
+"""Several models' ``pred_probs`` combined into one problem.
+
+Detectors accept ``pred_probs`` as a list of arrays of the same shape, one per model (for
+example a linear model, a boosted tree and a network, each cross-validated). Three ways to
+combine them:
+
+* ``mean``: average the probabilities; every method then runs on the average.
+* ``weighted``: average with weights proportional to each model's estimated accuracy, its
+  agreement with the given labels on the rows where it is confident (its top probability
+  reaches the confident threshold of its predicted class). Label noise lowers every
+  model's agreement alike, so the order of the models is kept.
+* ``rank``: average the probabilities for counting (thresholds, the confident joint), but
+  score each example by the mean over models of its *percentile rank* under each model's
+  own score, which is robust to models whose probabilities live on different scales
+  (one over-confident model cannot dominate the ranking).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from scipy.stats import rankdata
+
+from labelnoise._errors import InputError
+from labelnoise._validation import Problem, check_labels, check_pred_probs
+from labelnoise.noise._pass import class_index, confident_thresholds
+from labelnoise.scores._scores import quality_scores
+
+__all__ = [
+    "ENSEMBLE_METHODS",
+    "Ensemble",
+    "EnsembleMethod",
+    "combine",
+    "is_model_list",
+    "rank_average",
+    "rank_scores",
+]
+
+EnsembleMethod = Literal["mean", "rank", "weighted"]
+ENSEMBLE_METHODS: tuple[str, ...] = ("mean", "rank", "weighted")
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """The combined problem and, for ``rank``, each model's problem."""
+
+    problem: Problem
+    members: tuple[Problem, ...]
+    weights: np.ndarray
+    rank: bool
+
+
+def is_model_list(pred_probs: Any) -> bool:
+    """A list or tuple of 2-D arrays (one per model), not a nested list of rows."""
+    if not isinstance(pred_probs, list | tuple) or len(pred_probs) == 0:
+        return False
+    first = pred_probs[0]
+    return hasattr(first, "shape") and len(first.shape) == 2
+
+
+def _check_members(pred_probs: Sequence[Any], normalize: bool) -> list[np.ndarray]:
+    members = [check_pred_probs(p, normalize=normalize) for p in pred_probs]
+    for m, member in enumerate(members[1:], start=1):
+        if member.shape != members[0].shape:
+            raise InputError(
+                "pred_probs",
+                f"all models' pred_probs must have the same shape, got {members[0].shape} "
+                f"for model 0 and {member.shape} for model {m}; pass one (n, K) array per "
+                "model for the same examples and classes.",
+            )
+    return members
+
+
+def _confident_agreement(member: Problem) -> float:
+    """Agreement of the model's argmax with the given labels, on its confident rows."""
+    pp, labels = member.pred_probs, member.labels
+    index = class_index(labels, member.n_classes)
+    thresholds = confident_thresholds(pp[np.arange(member.n), labels], index)
+    predicted = pp.argmax(axis=1)
+    confident = pp[np.arange(member.n), predicted] >= thresholds[predicted]
+    if not confident.any():
+        confident[:] = True
+    return float(np.mean(predicted[confident] == labels[confident]))
+
+
+def combine(
+    labels: Any,
+    pred_probs: Sequence[Any],
+    *,
+    ensemble: str,
+    classes: Any,
+    normalize: bool,
+) -> Ensemble:
+    """Validate every model's ``pred_probs`` and combine them as ``ensemble`` asks."""
+    members = _check_members(pred_probs, normalize)
+    codes, names = check_labels(labels, n_classes=members[0].shape[1], classes=classes)
+    if codes.shape[0] != members[0].shape[0]:
+        raise InputError(
+            "labels",
+            f"has {codes.shape[0]} entries but pred_probs has {members[0].shape[0]} rows; "
+            "pass one label per row of pred_probs.",
+        )
+    problems = tuple(Problem(labels=codes, pred_probs=m, classes=names) for m in members)
+    if ensemble == "weighted":
+        weights = np.array([_confident_agreement(p) for p in problems]) + 1e-12
+    else:
+        weights = np.ones(len(members))
+    weights = weights / weights.sum()
+    stacked = np.stack(members)
+    combined = (
+        np.average(stacked, axis=0, weights=weights)
+        if ensemble == "weighted"
+        else (np.mean(stacked, axis=0))
+    )
+    combined = combined.astype(np.result_type(*members), copy=False)
+    problem = Problem(labels=codes, pred_probs=combined, classes=names)
+    return Ensemble(problem=problem, members=problems, weights=weights, rank=ensemble == "rank")
+
+
+def rank_average(scores: Sequence[np.ndarray]) -> np.ndarray:
+    """Mean percentile rank (in (0, 1], ties averaged) of each example over score arrays."""
+    total = np.zeros(scores[0].shape[0])
+    for values in scores:
+        total += rankdata(values, method="average")
+    return total / (len(scores) * scores[0].shape[0])
+
+
+def rank_scores(members: Sequence[Problem], score_method: str) -> np.ndarray:
+    """Mean over models of each example's percentile rank under ``score_method``."""
+    return rank_average([quality_scores(member, score_method) for member in members])

@@ -1,0 +1,25 @@
+"""Small, fast benchmark configs (wine and iris, 3 folds) for the bench tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from labelnoise.bench import BenchConfig, DatasetSpec, NoiseSpec
+
+
+def tiny_config(**changes) -> BenchConfig:
+    """Wine and iris, symmetric 20%, one seed, 3-fold logistic regression, 2 detectors."""
+    values = {
+        "datasets": (DatasetSpec("wine"), DatasetSpec("iris")),
+        "noise": (NoiseSpec("symmetric", 0.2),),
+        "seeds": (0,),
+        "cv": 3,
+        "methods": ("prune_by_noise_rate", "rank:normalized_margin"),
+    }
+    values.update(changes)
+    return BenchConfig(**values)
+
+
+@pytest.fixture
+def tiny():
+    return tiny_config

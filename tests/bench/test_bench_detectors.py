@@ -1,0 +1,85 @@
+"""The detector registry: names, the score detectors, and methods added later."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import get_args
+
+import numpy as np
+import pytest
+
+from labelnoise import estimate_noise, find_label_issues, label_quality_scores
+from labelnoise.bench import (
+    DatasetSpec,
+    default_detectors,
+    detector_names,
+    rank_by_score,
+    run_benchmark,
+)
+from labelnoise.bench._detectors import CL_METHODS, resolve_detectors
+from labelnoise.detect import FilterMethod
+
+
+def test_names_follow_find_label_issues():
+    names = detector_names()
+    assert set(get_args(FilterMethod)) <= set(names)
+    assert set(CL_METHODS) <= set(default_detectors())
+    assert [n for n in names if n.startswith("rank:")] == [
+        "rank:self_confidence",
+        "rank:normalized_margin",
+        "rank:confidence_weighted_entropy",
+    ]
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("score", ["self_confidence", "normalized_margin"])
+def test_rank_by_score_flags_lowest_scores(problem, seed, score):
+    case = problem(seed, n=150, n_classes=4, noise=0.25)
+    issues = rank_by_score(case.labels, case.pred_probs, np.zeros((150, 1)), score=score)
+    scores = label_quality_scores(case.labels, case.pred_probs, method=score)
+    k = estimate_noise(case.labels, case.pred_probs).num_issues.off_diagonal_calibrated
+    # Slow and obvious: the k examples with the lowest scores, ties to the lower index.
+    order = sorted(range(150), key=lambda i: (scores[i], i))
+    assert issues.indices.tolist() == order[:k]
+    assert issues.mask.sum() == k and issues.mask[order[:k]].all()
+    np.testing.assert_array_equal(issues.scores, scores)
+    assert issues.method == f"rank:{score}" and issues.score_method == score
+
+
+def test_method_detector_matches_find_label_issues(problem):
+    case = problem(3, n=120, n_classes=3, noise=0.2)
+    detectors = resolve_detectors(("both", "low_normalized_margin"))
+    for name, detect in detectors.items():
+        got = detect(case.labels, case.pred_probs, np.zeros((120, 2)))
+        expected = find_label_issues(case.labels, case.pred_probs, method=name)
+        np.testing.assert_array_equal(got.mask, expected.mask)
+        np.testing.assert_array_equal(got.scores, expected.scores)
+
+
+def test_unknown_names_are_dropped_and_bad_extra_rejected():
+    assert list(resolve_detectors(("both", "nope"))) == ["both"]
+    with pytest.raises(ValueError, match=r"detectors: 'x' must be a callable"):
+        resolve_detectors(("x",), {"x": 3})  # type: ignore[dict-item]
+
+
+NEW = [m for m in ("knn", "auto", "linear_separation") if m in detector_names()]
+
+
+@pytest.mark.skipif(not NEW, reason="find_label_issues has no feature-based methods yet")
+@pytest.mark.parametrize("method", NEW)
+def test_feature_methods_plug_in(tiny, method):
+    frame = run_benchmark(tiny(datasets=(DatasetSpec("iris"),), methods=(method,)))
+    assert frame["method"].tolist() == [method]
+    assert 0 <= frame["f1"].iloc[0] <= 1
+
+
+def test_import_stays_light():
+    code = (
+        "import sys, labelnoise.bench; "
+        "print(sorted(m for m in ('matplotlib', 'click', 'rich') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]"

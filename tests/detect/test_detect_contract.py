@@ -1,0 +1,259 @@
+"""Contract tests for the detectors beyond confident learning, ensembles and clean_probability."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from labelnoise import LabelIssues, find_label_issues, label_quality_scores
+from labelnoise.detect import clean_probability
+
+NAMES = np.array(["ant", "bee", "cow", "doe"])
+# method -> which inputs it gets: "p" pred_probs, "f" features
+DETECTORS = {
+    "auto": ("p", "f", "pf"),
+    "small_loss": ("p",),
+    "knn": ("f", "pf"),
+    "linear_separation": ("f", "pf"),
+    "linear_separation_small_loss": ("pf",),
+}
+CASES = [(m, use) for m, uses in DETECTORS.items() for use in uses]
+# the linear-separation detectors fit many small classifiers: their repeats are slow tests
+CASES_FAST = [
+    pytest.param(m, use, marks=[pytest.mark.slow] if m.startswith("linear") else [])
+    for m, use in CASES
+]
+SCORE_METHOD = {
+    "auto": "label_posterior",
+    "small_loss": "clean_probability",
+    "knn": "neighbor_agreement",
+    "linear_separation": "clean_probability",
+    "linear_separation_small_loss": "clean_probability",
+}
+
+
+@pytest.fixture(scope="module")
+def case(feature_case):
+    return feature_case(2, n=200, noise=0.25)
+
+
+def _run(case, method, use, **options):
+    return find_label_issues(
+        case.labels,
+        case.pred_probs if "p" in use else None,
+        features=case.features if "f" in use else None,
+        method=method,
+        random_state=0,
+        **options,
+    )
+
+
+def _same(a: LabelIssues, b: LabelIssues) -> None:
+    for name in ("mask", "indices", "scores", "given_labels", "suggested_labels"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+
+
+@pytest.mark.parametrize(("method", "use"), CASES)
+def test_invariants(case, method, use):
+    issues = _run(case, method, use)
+    n = case.n
+    assert isinstance(issues, LabelIssues)
+    assert issues.method == method and issues.score_method == SCORE_METHOD[method]
+    assert issues.mask.shape == (n,) and issues.mask.dtype == np.bool_
+    assert issues.scores.shape == (n,) and issues.scores.dtype == np.float64
+    assert np.all((issues.scores >= 0) & (issues.scores <= 1))
+    assert issues.indices.dtype.kind in "iu"
+    np.testing.assert_array_equal(np.sort(issues.indices), np.flatnonzero(issues.mask))
+    assert np.all(np.diff(issues.scores[issues.indices]) >= 0)
+    np.testing.assert_array_equal(issues.given_labels, case.labels)
+    assert issues.suggested_labels.shape == (n,)
+    assert set(np.unique(issues.suggested_labels)) <= set(range(4))
+    for name in ("mask", "indices", "scores", "given_labels", "suggested_labels"):
+        assert not getattr(issues, name).flags.writeable
+    # the detectors find most of the flipped labels of these well-separated clusters
+    flipped = case.labels != case.true
+    assert np.count_nonzero(issues.mask & flipped) > 0.5 * np.count_nonzero(flipped)
+
+
+@pytest.mark.parametrize(("method", "use"), CASES_FAST)
+def test_deterministic(case, method, use):
+    _same(_run(case, method, use), _run(case, method, use))
+
+
+@pytest.mark.parametrize(("method", "use"), CASES_FAST)
+def test_inputs_never_modified(case, method, use):
+    labels, pred_probs, features = (
+        np.array(a) for a in (case.labels, case.pred_probs, case.features)
+    )
+    for array in (labels, pred_probs, features):
+        array.setflags(write=False)
+    find_label_issues(
+        labels,
+        pred_probs if "p" in use else None,
+        features=features if "f" in use else None,
+        method=method,
+        random_state=0,
+    )
+    np.testing.assert_array_equal(labels, case.labels)
+    np.testing.assert_array_equal(pred_probs, case.pred_probs)
+    np.testing.assert_array_equal(features, case.features)
+
+
+@pytest.mark.parametrize(("method", "use"), CASES_FAST)
+def test_class_names(case, method, use):
+    issues = find_label_issues(
+        NAMES[case.labels],
+        case.pred_probs if "p" in use else None,
+        features=case.features if "f" in use else None,
+        method=method,
+        classes=NAMES,
+    )
+    by_code = _run(case, method, use)
+    np.testing.assert_array_equal(issues.mask, by_code.mask)
+    np.testing.assert_array_equal(issues.given_labels, NAMES[case.labels])
+    np.testing.assert_array_equal(issues.suggested_labels, NAMES[by_code.suggested_labels])
+
+
+def test_features_accept_images_and_lists(case):
+    images = case.features.reshape(case.n, 2, 4)
+    _same(
+        find_label_issues(case.labels, features=images, method="knn"),
+        find_label_issues(case.labels, features=case.features.tolist(), method="knn"),
+    )
+
+
+def test_knn_suggests_neighbour_majority(case):
+    issues = find_label_issues(case.labels, features=case.features, method="knn")
+    flipped = issues.mask
+    agree = np.mean(issues.suggested_labels[flipped] == case.true[flipped])
+    assert agree > 0.8
+    np.testing.assert_array_equal(issues.suggested_labels[~flipped], case.labels[~flipped])
+
+
+def test_auto_rank_by(case):
+    issues = find_label_issues(
+        case.labels, case.pred_probs, method="auto", rank_by="normalized_margin"
+    )
+    assert issues.score_method == "normalized_margin"
+    np.testing.assert_array_equal(
+        issues.scores,
+        label_quality_scores(case.labels, case.pred_probs, method="normalized_margin"),
+    )
+    assert len(issues) == len(find_label_issues(case.labels, case.pred_probs, method="auto"))
+
+
+def test_default_method_unchanged(case):
+    """The default is still confident learning's prune_by_noise_rate."""
+    _same(
+        find_label_issues(case.labels, case.pred_probs),
+        find_label_issues(case.labels, case.pred_probs, method="prune_by_noise_rate"),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Several models
+# --------------------------------------------------------------------------------------------
+
+CL_METHODS = ("prune_by_noise_rate", "confident_learning", "low_normalized_margin")
+
+
+@pytest.fixture(scope="module")
+def models(case):
+    rng = np.random.default_rng(5)
+    noisy = case.pred_probs * rng.uniform(0.2, 1.0, size=case.pred_probs.shape)
+    return [case.pred_probs, noisy / noisy.sum(axis=1, keepdims=True)]
+
+
+@pytest.mark.parametrize("method", (*CL_METHODS, "auto", "small_loss"))
+def test_mean_ensemble_is_the_mean(case, models, method):
+    mean = (models[0] + models[1]) / 2
+    _same(
+        find_label_issues(case.labels, models, method=method),
+        find_label_issues(case.labels, mean, method=method),
+    )
+
+
+@pytest.mark.parametrize("method", (*CL_METHODS, "auto"))
+def test_rank_ensemble(case, models, method):
+    issues = find_label_issues(case.labels, models, method=method, ensemble="rank")
+    mean = find_label_issues(case.labels, (models[0] + models[1]) / 2, method=method)
+    if method != "auto":  # the mask comes from the mean probabilities
+        np.testing.assert_array_equal(issues.mask, mean.mask)
+    assert len(issues) == len(mean)
+    assert np.all((issues.scores > 0) & (issues.scores <= 1))
+    assert np.all(np.diff(issues.scores[issues.indices]) >= 0)
+
+
+def test_single_model_list_is_the_model(case):
+    for ensemble in ("mean", "rank", "weighted"):
+        a = find_label_issues(case.labels, [case.pred_probs], method="auto", ensemble=ensemble)
+        b = find_label_issues(case.labels, case.pred_probs, method="auto")
+        np.testing.assert_array_equal(a.mask, b.mask)
+
+
+def test_weighted_ensemble_prefers_the_better_model(case):
+    rng = np.random.default_rng(1)
+    useless = rng.dirichlet(np.ones(4), size=case.n)
+    weighted = find_label_issues(case.labels, [case.pred_probs, useless], ensemble="weighted")
+    mean = find_label_issues(case.labels, [case.pred_probs, useless], ensemble="mean")
+    flipped = case.labels != case.true
+    assert np.count_nonzero(weighted.mask & flipped) >= np.count_nonzero(mean.mask & flipped)
+
+
+def test_tuple_of_models_and_nested_list_single_model(case, models):
+    _same(
+        find_label_issues(case.labels, tuple(models), method="auto"),
+        find_label_issues(case.labels, list(models), method="auto"),
+    )
+    # a nested list of rows is one model, not many
+    _same(
+        find_label_issues(case.labels, case.pred_probs.tolist()),
+        find_label_issues(case.labels, case.pred_probs),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# clean_probability
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mixture", ["gaussian", "beta"])
+@pytest.mark.parametrize("per_class", [False, True])
+def test_clean_probability(case, mixture, per_class):
+    labels, pred_probs = np.array(case.labels), np.array(case.pred_probs)
+    p = clean_probability(labels, pred_probs, mixture=mixture, per_class=per_class)
+    assert p.shape == (case.n,) and p.dtype == np.float64
+    assert np.all((p >= 0) & (p <= 1))
+    np.testing.assert_array_equal(labels, case.labels)
+    np.testing.assert_array_equal(pred_probs, case.pred_probs)
+    flipped = case.labels != case.true
+    assert p[flipped].mean() < p[~flipped].mean()
+    np.testing.assert_array_equal(
+        p, clean_probability(case.labels, case.pred_probs, mixture=mixture, per_class=per_class)
+    )
+    by_name = clean_probability(
+        NAMES[case.labels], case.pred_probs, mixture=mixture, per_class=per_class, classes=NAMES
+    )
+    np.testing.assert_array_equal(p, by_name)
+
+
+def test_clean_probability_matches_small_loss(case):
+    p = clean_probability(case.labels, case.pred_probs)
+    issues = find_label_issues(case.labels, case.pred_probs, method="small_loss")
+    np.testing.assert_array_equal(issues.scores, p)
+    np.testing.assert_array_equal(issues.mask, p < 0.5)
+
+
+def test_clean_probability_constant_losses():
+    pred_probs = np.full((6, 2), 0.5)
+    np.testing.assert_array_equal(clean_probability([0, 1, 0, 1, 0, 1], pred_probs), np.ones(6))
+
+
+def test_clean_probability_never_calls_the_smallest_loss_noisy(problem):
+    for seed in range(10):
+        case = problem(seed, n=300, n_classes=3, noise=0.3)
+        for mixture in ("gaussian", "beta"):
+            p = clean_probability(case.labels, case.pred_probs, mixture=mixture)
+            own = case.pred_probs[np.arange(case.n), case.labels]
+            assert p[np.argmax(own)] >= p[np.argmin(own)]
+            assert p[np.argmax(own)] >= 0.5

@@ -1,0 +1,129 @@
+"""One ``pytest.raises(..., match=...)`` per error message of the new detectors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from labelnoise import InputError, InputTypeError, find_label_issues
+from labelnoise.detect import clean_probability
+
+
+@pytest.fixture(scope="module")
+def case(feature_case):
+    return feature_case(0, n=60)
+
+
+@pytest.mark.parametrize("method", ["knn", "linear_separation", "linear_separation_small_loss"])
+def test_features_required(case, method):
+    with pytest.raises(InputError, match=rf"features: method='{method}' needs features"):
+        find_label_issues(case.labels, case.pred_probs, method=method)
+
+
+@pytest.mark.parametrize("method", ["small_loss", "linear_separation_small_loss"])
+def test_pred_probs_required(case, method):
+    with pytest.raises(InputError, match=rf"pred_probs: method='{method}' needs pred_probs;"):
+        find_label_issues(case.labels, features=case.features, method=method)
+
+
+def test_auto_needs_something(case):
+    with pytest.raises(InputError, match="method='auto' needs pred_probs or features"):
+        find_label_issues(case.labels, method="auto")
+
+
+def test_confident_learning_needs_pred_probs(case):
+    with pytest.raises(InputError, match="method='both' needs pred_probs; pass out-of-sample"):
+        find_label_issues(case.labels, features=case.features, method="both")
+
+
+def test_features_ignored_by_confident_learning_warns(case):
+    with pytest.warns(UserWarning, match="features are not used by method='prune_by_class'"):
+        find_label_issues(
+            case.labels, case.pred_probs, features=case.features, method="prune_by_class"
+        )
+
+
+def test_features_wrong_rows(case):
+    with pytest.raises(InputError, match=r"features: expected shape \(60, d\)"):
+        find_label_issues(case.labels, features=case.features[:-1], method="knn")
+
+
+def test_features_one_dimensional(case):
+    with pytest.raises(InputError, match=r"expected shape \(60, d\) \(one row per label\)"):
+        find_label_issues(case.labels, features=case.features[:, 0], method="knn")
+
+
+def test_features_not_numeric(case):
+    words = np.array([["a"] * 3] * case.n)
+    with pytest.raises(InputTypeError, match="features: expected a numeric array"):
+        find_label_issues(case.labels, features=words, method="knn")
+
+
+def test_features_not_finite(case):
+    bad = case.features.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(InputError, match="features: contain NaN or infinite values"):
+        find_label_issues(case.labels, features=bad, method="knn")
+
+
+def test_model_list_shapes_must_match(case):
+    with pytest.raises(InputError, match=r"all models' pred_probs must have the same shape"):
+        find_label_issues(case.labels, [case.pred_probs, case.pred_probs[:-1]])
+
+
+def test_model_list_rows_must_match_labels(case):
+    with pytest.raises(InputError, match="labels: has 59 entries but pred_probs has 60 rows"):
+        find_label_issues(case.labels[:-1], [case.pred_probs, case.pred_probs], method="auto")
+
+
+def test_bad_ensemble(case):
+    with pytest.raises(InputError, match=r"The 'ensemble' parameter of find_label_issues must"):
+        find_label_issues(case.labels, [case.pred_probs] * 2, ensemble="median")
+
+
+def test_bad_mixture(case):
+    with pytest.raises(InputError, match=r"The 'mixture' parameter of find_label_issues must"):
+        find_label_issues(case.labels, case.pred_probs, method="small_loss", mixture="gamma")
+
+
+def test_bad_n_neighbors(case):
+    with pytest.raises(InputError, match=r"The 'n_neighbors' parameter .* must be an int >= 1"):
+        find_label_issues(case.labels, features=case.features, method="knn", n_neighbors=0)
+
+
+def test_rank_by_unused(case):
+    with pytest.raises(InputError, match="rank_by: is not used by method='knn'"):
+        find_label_issues(
+            case.labels, features=case.features, method="knn", rank_by="self_confidence"
+        )
+
+
+def test_removals_only_for_prune_methods(case):
+    with pytest.raises(InputError, match="num_to_remove_per_class: is only supported with"):
+        find_label_issues(
+            case.labels, case.pred_probs, method="auto", num_to_remove_per_class=[1] * 4
+        )
+
+
+def test_bad_random_state(case):
+    with pytest.raises(InputTypeError, match="The 'random_state' parameter of find_label_issues"):
+        find_label_issues(case.labels, features=case.features, method="knn", random_state=-1)
+
+
+def test_labels_without_pred_probs_need_classes_for_names(case):
+    names = np.array(["x", "y", "z", "w"])[case.labels]
+    with pytest.raises(InputTypeError, match="labels: expected integer class indices"):
+        find_label_issues(names, features=case.features, method="knn")
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("mixture", "normal", r"The 'mixture' parameter of clean_probability must be one of"),
+        ("per_class", "yes", r"The 'per_class' parameter of clean_probability must be one of"),
+        ("ensemble", "max", r"The 'ensemble' parameter of clean_probability must be one of"),
+    ],
+)
+def test_clean_probability_options(case, option, value, message):
+    with pytest.raises(InputError, match=message):
+        clean_probability(case.labels, case.pred_probs, **{option: value})

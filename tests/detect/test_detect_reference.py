@@ -1,0 +1,166 @@
+"""Each new algorithm against a slow, obvious re-implementation on many seeded small cases."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from labelnoise import estimate_noise, find_label_issues
+from labelnoise.detect import clean_probability
+from labelnoise.detect._auto import NOISE_FLOOR
+from labelnoise.detect._mixture import fit_beta, fit_gaussian
+
+SEEDS = range(12)
+
+
+def _slow_em(x: list[float], kind: str) -> tuple[list[float], list[float], list[float]]:
+    """EM for a two-component mixture with Python loops: median-split start, then E and M
+    steps until the mean log-likelihood improves by less than 1e-8 (relative)."""
+    ordered = sorted(x)
+    n = len(x)
+    median = (ordered[(n - 1) // 2] + ordered[n // 2]) / 2
+    low_is_clean = kind == "gaussian"
+    clean = [(v <= median) if low_is_clean else (v >= median) for v in x]
+    if all(clean) or not any(clean):
+        clean = [(v < median) if low_is_clean else (v > median) for v in x]
+    resp = [[1.0 if c else 0.0, 0.0 if c else 1.0] for c in clean]
+
+    def m_step(resp):
+        weights, a, b = [], [], []
+        for c in range(2):
+            total = sum(r[c] for r in resp) + 1e-12
+            mean = sum(r[c] * v for r, v in zip(resp, x, strict=True)) / total
+            if kind == "beta":
+                mean = min(max(mean, 1e-4), 1 - 1e-4)
+            var = sum(r[c] * (v - mean) ** 2 for r, v in zip(resp, x, strict=True)) / total
+            weights.append(total / n)
+            if kind == "gaussian":
+                a.append(mean)
+                b.append(var + 1e-6)
+            else:
+                var = min(max(var, 1e-8), mean * (1 - mean) * (1 - 1e-3))
+                common = mean * (1 - mean) / var - 1
+                a.append(common * mean)
+                b.append(common * (1 - mean))
+        return weights, a, b
+
+    def log_density(v, a, b):
+        if kind == "gaussian":
+            return -0.5 * (math.log(2 * math.pi * b) + (v - a) ** 2 / b)
+        log_beta = math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+        return (a - 1) * math.log(v) + (b - 1) * math.log1p(-v) - log_beta
+
+    params = m_step(resp)
+    previous = -math.inf
+    for _ in range(200):
+        weights, a, b = params
+        resp, total = [], 0.0
+        for v in x:
+            logs = [math.log(max(weights[c], 1e-300)) + log_density(v, a[c], b[c]) for c in (0, 1)]
+            top = max(logs)
+            norm = top + math.log(sum(math.exp(s - top) for s in logs))
+            resp.append([math.exp(s - norm) for s in logs])
+            total += norm
+        params = m_step(resp)
+        mean_ll = total / n
+        if mean_ll - previous < 1e-8 * max(1.0, abs(mean_ll)):
+            break
+        previous = mean_ll
+    return params
+
+
+def _sample(seed: int, kind: str) -> np.ndarray:
+    rng = np.random.default_rng([seed, 3])
+    n_clean, n_noisy = int(rng.integers(15, 50)), int(rng.integers(3, 20))
+    p = np.r_[rng.beta(8, 1.5, n_clean), rng.beta(1.5, 4, n_noisy)]
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return -np.log(p) if kind == "gaussian" else p
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("kind", ["gaussian", "beta"])
+def test_em_matches_slow_loop(seed, kind):
+    x = _sample(seed, kind)
+    fitted = fit_gaussian(x) if kind == "gaussian" else fit_beta(x)
+    weights, a, b = _slow_em(x.tolist(), kind)
+    means = a if kind == "gaussian" else [ai / (ai + bi) for ai, bi in zip(a, b, strict=True)]
+    clean = int(np.argmin(means)) if kind == "gaussian" else int(np.argmax(means))
+    order = [clean, 1 - clean]
+    np.testing.assert_allclose(fitted.weights, np.array(weights)[order], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(fitted.a, np.array(a)[order], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(fitted.b, np.array(b)[order], rtol=1e-6, atol=1e-9)
+
+
+def _slow_neighbours(features: np.ndarray, k: int) -> list[list[int]]:
+    n = features.shape[0]
+    unit = [row / (np.linalg.norm(row) or 1.0) for row in features]
+    out = []
+    for i in range(n):
+        sims = [(-float(np.dot(unit[i], unit[j])), j) for j in range(n) if j != i]
+        out.append([j for _, j in sorted(sims)[:k]])
+    return out
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_knn_voting_matches_slow_loop(seed, feature_case):
+    rng = np.random.default_rng([seed, 11])
+    case = feature_case(seed, n=int(rng.integers(8, 60)), n_classes=int(rng.integers(2, 5)))
+    k = int(rng.integers(1, 12))
+    issues = find_label_issues(case.labels, features=case.features, method="knn", n_neighbors=k)
+    neighbours = _slow_neighbours(case.features, min(k, case.n - 1))
+    n_classes = int(case.labels.max()) + 1
+    for i, near in enumerate(neighbours):
+        votes = [sum(case.labels[j] == c for j in near) for c in range(n_classes)]
+        own = votes[case.labels[i]]
+        assert issues.scores[i] == pytest.approx(own / len(near))
+        assert issues.mask[i] == (own < max(votes))
+        expected = votes.index(max(votes)) if own < max(votes) else case.labels[i]
+        assert issues.suggested_labels[i] == expected
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_label_posterior_matches_formula(seed, problem):
+    case = problem(seed, n=150, n_classes=int(np.random.default_rng(seed).integers(2, 6)))
+    issues = find_label_issues(case.labels, case.pred_probs, method="auto")
+    estimate = estimate_noise(case.labels, case.pred_probs)
+    k = case.n_classes
+    noise = (1 - NOISE_FLOOR) * estimate.noise_matrix + NOISE_FLOOR / k
+    noise = noise / noise.sum(axis=0)
+    thresholds = np.minimum(estimate.thresholds, 1.0)
+    for i in range(case.n):
+        adjusted = [case.pred_probs[i, j] / thresholds[j] for j in range(k)]
+        total = sum(adjusted)
+        adjusted = [a / total for a in adjusted]
+        given = case.labels[i]
+        expected = (
+            adjusted[given]
+            * noise[given, given]
+            / sum(adjusted[j] * noise[given, j] for j in range(k))
+        )
+        assert issues.scores[i] == pytest.approx(expected, rel=1e-9, abs=1e-12)
+    # and auto flags exactly the calibrated count of lowest posteriors
+    assert len(issues) == estimate.num_issues.off_diagonal_calibrated
+    if 0 < len(issues) < case.n:
+        flagged = issues.scores[issues.mask].max()
+        assert flagged <= issues.scores[~issues.mask].min()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_per_class_is_one_fit_per_class(seed, problem):
+    case = problem(seed, n=200, n_classes=3)
+    per_class = clean_probability(case.labels, case.pred_probs, per_class=True)
+    for k in range(3):
+        rows = np.flatnonzero(case.labels == k)
+        if rows.size >= 10:
+            alone = clean_probability(
+                np.zeros(rows.size, dtype=int),
+                np.column_stack(
+                    [
+                        case.pred_probs[rows, k],
+                        1 - case.pred_probs[rows, k],
+                    ]
+                ),
+            )
+            np.testing.assert_allclose(per_class[rows], alone, rtol=1e-12)
