@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from scipy.stats import rankdata
 
 from labelnoise._errors import InputError
 from labelnoise._validation import Problem, check_labels, check_pred_probs
@@ -122,6 +121,8 @@ def combine(
 
 def rank_average(scores: Sequence[np.ndarray]) -> np.ndarray:
     """Mean percentile rank (in (0, 1], ties averaged) of each example over score arrays."""
+    from scipy.stats import rankdata  # scipy.stats is slow and heavy to import; only here
+
     total = np.zeros(scores[0].shape[0])
     for values in scores:
         total += rankdata(values, method="average")
