@@ -241,6 +241,52 @@ def test_tiny_chunks_match_cleanlab(seed, problem, oracle, monkeypatch, request)
     )
 
 
+@pytest.mark.parametrize("seed", range(24))
+def test_margin_floor_and_second_read_match_cleanlab(seed, problem, oracle, monkeypatch):
+    """prune_by_noise_rate's shortcuts, forced on small problems: a margin floor from a
+    row sample (large inputs only by default), cells left short by it redone without it,
+    and pass 2 reading the rows again when pass 1's pairs exceed their memory budget."""
+    rng = np.random.default_rng([seed, 11])
+    case = problem(
+        41_000 + seed,
+        n=int(rng.integers(200, 3000)),
+        n_classes=int(rng.choice([2, 3, 10, 40])),
+        noise=float(rng.choice([0.1, 0.3, 0.6])),
+        decimals=[None, 2, 1][seed % 3],
+        duplicate_fraction=0.1 * (seed % 2),
+        dtype=[np.float32, np.float64][seed % 2],
+    )
+    monkeypatch.setattr("labelnoise.detect._prune._FLOOR_SAMPLE", int(rng.integers(8, 50)))
+    monkeypatch.setattr("labelnoise.detect._prune._PAIRS_PER_WANTED", [0.2, 1, 3][seed % 3])
+    monkeypatch.setattr("labelnoise.detect._prune._KEEP_PAIRS_FRACTION", [0.5, 0.0][seed % 2])
+    for method in PRUNE_METHODS:
+        expected = oracle.find_label_issues(case.labels, case.pred_probs, method)
+        got = find_label_issues(case.labels, case.pred_probs, method=method)
+        np.testing.assert_array_equal(got.mask, expected, err_msg=f"{case!r} {method}")
+
+
+def test_margin_floor_is_used_and_can_leave_cells_short(problem, monkeypatch):
+    """The floor shortcut really runs on large inputs, and a floor that leaves cells short
+    sends them to the retry without it (so the test above exercises both branches)."""
+    from labelnoise.detect import _prune
+
+    calls = []
+    original = _prune._cut_pass
+
+    def spy(*args):
+        short = original(*args)
+        calls.append((args[-1], int(short.sum())))
+        return short
+
+    monkeypatch.setattr(_prune, "_cut_pass", spy)
+    monkeypatch.setattr(_prune, "_FLOOR_SAMPLE", 16)
+    monkeypatch.setattr(_prune, "_PAIRS_PER_WANTED", 0.2)
+    case = problem(41_999, n=3000, n_classes=10, noise=0.3, dtype=np.float32)
+    find_label_issues(case.labels, case.pred_probs)
+    assert calls[0][0] > 0  # a positive floor on the first try
+    assert len(calls) == 2 and calls[1][0] == 0.0  # short cells retried with every margin
+
+
 # --------------------------------------------------------------------------------------------
 # Inputs cleanlab treats differently, on purpose (docs/deviations.md)
 # --------------------------------------------------------------------------------------------

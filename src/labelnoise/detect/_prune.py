@@ -19,10 +19,11 @@ from typing import Any
 
 import numpy as np
 
+from labelnoise._sources import Rows
 from labelnoise._validation import Problem
 from labelnoise.detect._select import smallest_k
 from labelnoise.noise._counts import round_keeping_row_sums
-from labelnoise.noise._pass import ConfidentPass
+from labelnoise.noise._pass import CellCounter, ConfidentPass
 
 __all__ = ["prune_by_class", "prune_by_noise_rate", "prune_count_matrix"]
 
@@ -108,20 +109,25 @@ def _cell_value_order(cell: np.ndarray, value: np.ndarray) -> np.ndarray:
 
 
 def _bins(margin: np.ndarray, n_bins: int) -> np.ndarray:
-    """Histogram bin of margins in [0, 1]; non-decreasing in the margin, so a larger bin
-    always means a strictly larger margin (both passes use exactly these float ops)."""
-    return np.minimum((margin * n_bins).astype(np.intp), n_bins - 1)
+    """Histogram bin (uint16) of margins in [0, 1]; non-decreasing in the margin, so a
+    larger bin always means a strictly larger margin (every pass uses exactly these ops)."""
+    bins = (margin * margin.dtype.type(n_bins)).astype(np.uint16)
+    return np.minimum(bins, np.uint16(n_bins - 1), out=bins)
 
 
-def _contested_block(
+def _pairs(
     block: np.ndarray,
     given: np.ndarray,
     argmax: np.ndarray | None,
     self_conf: np.ndarray | None,
-    floor: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(cell, margin, row in block)`` for the pairs with ``margin = p[j] - p[label] >=
-    floor[label, j]`` among the block's rows whose argmax is not their label.
+    compact: np.ndarray,
+    n_bins: int,
+    floor: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Chunk step of pass 1: ``(cell, bin, margin, row in block)`` of every pair with
+    ``margin = p[j] - p[label] >= floor`` (``floor >= 0``) in a cell with a quota
+    (``compact[cell] >= 0``, the cell's number), among the rows whose argmax is not their
+    label.
 
     A row whose label is its argmax can only have margins <= 0, and 0 only for a class
     tied with it at the maximum; such pairs are left out, so a cut at margin 0 must be
@@ -131,14 +137,20 @@ def _contested_block(
     if argmax is None:
         argmax = block.argmax(axis=1)
     contested = np.flatnonzero(argmax != given)
-    own = given[contested]
-    if self_conf is None:
-        own_conf = block[contested, own]
-    else:
-        own_conf = self_conf[contested]
-    margin = block[contested] - own_conf[:, None]
-    r, j = np.divmod(np.flatnonzero(margin >= floor[own]), n_classes)
-    return own[r].astype(np.intp) * n_classes + j, margin[r, j], contested[r]
+    own = given[contested].astype(compact.dtype)
+    own_conf = block[contested, own] if self_conf is None else self_conf[contested]
+    margins = np.take(block, contested, axis=0)
+    margins -= own_conf[:, None]
+    flat = np.flatnonzero(margins >= floor)
+    if margins.size < 2**31:
+        flat = flat.astype(np.int32)
+    r = flat // n_classes
+    cell = compact[own[r] * n_classes + (flat - r * n_classes)]
+    keep = cell >= 0
+    if not keep.all():
+        flat, r, cell = flat[keep], r[keep], cell[keep]
+    margin = margins.ravel()[flat]
+    return cell, _bins(margin, n_bins), margin, contested[r]
 
 
 def _histogram_block(
@@ -146,13 +158,24 @@ def _histogram_block(
     given: np.ndarray,
     argmax: np.ndarray | None,
     self_conf: np.ndarray | None,
-    floor: np.ndarray,
     compact: np.ndarray,
     n_bins: int,
+    floor: float,
 ) -> np.ndarray:
-    """Chunk step of pass 1: the histogram key ``cell * n_bins + bin`` of each pair."""
-    cell, margin, _ = _contested_block(block, given, argmax, self_conf, floor)
-    return compact[cell] * n_bins + _bins(margin, n_bins)
+    """Chunk step of pass 1 out of core: the histogram keys of :func:`_pairs`."""
+    cell, bins, _, _ = _pairs(block, given, argmax, self_conf, compact, n_bins, floor)
+    return _histogram_keys(cell, bins, n_bins)
+
+
+def _split_at_cut(
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], cut: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Rows of the pairs above their cell's cut bin, and the pairs inside it as
+    ``(cell, -margin, row)``."""
+    cell, bins, margin, row = pairs
+    cell_cut = cut[cell]
+    inside = bins == cell_cut
+    return row[bins > cell_cut], cell[inside], -margin[inside], row[inside]
 
 
 def _boundary_block(
@@ -160,18 +183,14 @@ def _boundary_block(
     given: np.ndarray,
     argmax: np.ndarray | None,
     self_conf: np.ndarray | None,
-    floor: np.ndarray,
     compact: np.ndarray,
     n_bins: int,
+    floor: float,
     cut: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Chunk step of pass 2: rows above their cell's cut bin, and the pairs inside it as
-    ``(cell, -margin, row)`` (rows are positions in the block)."""
-    cell, margin, row = _contested_block(block, given, argmax, self_conf, floor)
-    c = compact[cell]
-    b, c_cut = _bins(margin, n_bins), cut[c]
-    inside = b == c_cut
-    return row[b > c_cut], c[inside], -margin[inside], row[inside]
+    """Chunk step of pass 2 out of core (rows are positions in the block)."""
+    pairs = _pairs(block, given, argmax, self_conf, compact, n_bins, floor)
+    return _split_at_cut(pairs, cut)
 
 
 def _pairs_block(
@@ -179,32 +198,6 @@ def _pairs_block(
 ) -> list[np.ndarray]:
     """``p[j] - p[k]`` of the block's rows labelled ``k``, for each ``(k, j)``."""
     return [block[given == k, j] - block[given == k, k] for k, j in pairs]
-
-
-class _Histogram:
-    """Per-cell counts of margins by bin, accumulated in batches (one bincount per batch)."""
-
-    def __init__(self, n_cells: int, n_bins: int) -> None:
-        self.n_bins = n_bins
-        self.counts = np.zeros(n_cells * n_bins, dtype=np.int64)
-        self._keys: list[np.ndarray] = []
-        self._pending = 0
-
-    def add(self, keys: np.ndarray) -> None:
-        self._keys.append(keys)
-        self._pending += keys.size
-        if self._pending >= max(self.counts.size, 1 << 20):
-            self._flush()
-
-    def _flush(self) -> None:
-        if self._keys:
-            keys = np.concatenate(self._keys)
-            self.counts += np.bincount(keys, minlength=self.counts.size)
-        self._keys, self._pending = [], 0
-
-    def table(self) -> np.ndarray:
-        self._flush()
-        return self.counts.reshape(-1, self.n_bins)
 
 
 def _exact_cells(
@@ -231,6 +224,70 @@ def _exact_cells(
 
 #: Histogram size for all cells together (bins per cell = this // cells, within limits).
 _HISTOGRAM_BINS = 1 << 21
+#: In memory, pass 1's pairs are kept for pass 2 while they take at most this fraction
+#: of the bytes of ``pred_probs``.
+_KEEP_PAIRS_FRACTION = 0.5
+
+
+class _Pairs:
+    """Pass 1's pairs, kept in memory while they take at most ``budget`` bytes (so
+    pass 2 needs no second read of ``pred_probs``), with their histogram."""
+
+    def __init__(self, n_cells: int, n_bins: int, budget: int) -> None:
+        self.n_bins, self.budget = n_bins, budget
+        self.histogram = CellCounter(n_cells * n_bins)
+        self.kept: list[tuple[np.ndarray, ...]] | None = []
+        self._bytes = 0
+
+    def add(self, rows: slice, pairs: tuple[np.ndarray, ...]) -> None:
+        cell, bins, margin, row = pairs
+        self.histogram.add(_histogram_keys(cell, bins, self.n_bins))
+        if self.kept is None:
+            return
+        self._bytes += sum(a.nbytes for a in pairs)
+        if self._bytes > self.budget:
+            self.kept = None
+        else:
+            self.kept.append((cell, bins, margin, row + rows.start))
+
+    def table(self) -> np.ndarray:
+        return self.histogram.total().reshape(-1, self.n_bins)
+
+
+def _histogram_keys(cell: np.ndarray, bins: np.ndarray, n_bins: int) -> np.ndarray:
+    """Unsigned ``cell * n_bins + bin`` keys, summed by a :class:`CellCounter`."""
+    keys = cell.astype(np.uint64 if cell.dtype.itemsize > 4 else np.uint32)
+    np.multiply(keys, n_bins, out=keys)
+    np.add(keys, bins, out=keys)
+    return keys
+
+
+#: Rows sampled to choose the margin floor, and how many pairs per wanted example the
+#: floor should keep (more: fewer cells retried without it; fewer: less work per pair).
+_FLOOR_SAMPLE = 16384
+_PAIRS_PER_WANTED = 8
+
+
+def _margin_floor(
+    problem: Problem, stats: ConfidentPass, cells: np.ndarray, want: np.ndarray
+) -> float:
+    """A margin below which pairs are (very likely) not needed: the margin that keeps
+    about ``_PAIRS_PER_WANTED`` pairs per wanted example, estimated on a regular sample of
+    rows; 0 (keep every pair) for small or out-of-core inputs, or when most pairs are
+    wanted. Any floor is exact: cells it leaves short are redone without it."""
+    n, rows_of = problem.n, problem.rows
+    if not isinstance(rows_of, Rows) or rows_of.out_of_core or n < 4 * _FLOOR_SAMPLE:
+        return 0.0
+    sample = np.arange(0, n, n // _FLOOR_SAMPLE)
+    compact = np.full(problem.n_classes**2, -1, dtype=np.intp)
+    compact[cells] = 0
+    block = rows_of.take(sample)
+    given = problem.labels[sample]
+    _, _, margin, _ = _pairs(block, given, stats.argmax[sample], None, compact, 2, 0.0)
+    keep = int(_PAIRS_PER_WANTED * want.sum() * sample.size / n) + 1
+    if margin.size <= keep:
+        return 0.0
+    return float(np.partition(margin, margin.size - keep)[margin.size - keep])
 
 
 def _boundary_cut(
@@ -243,34 +300,75 @@ def _boundary_cut(
 ) -> np.ndarray:
     """Mark the largest margins of each cell; return which cells need the exact fallback.
 
+    A first try keeps only margins at or above a floor (:func:`_margin_floor`): a cell
+    with at least ``want`` of them is finished exactly from those alone, since every
+    margin left out is smaller; the cells left short are redone with every margin.
+    """
+    floor = _margin_floor(problem, stats, cells, want)
+    short = _cut_pass(problem, stats, cells, want, mask, chunk_size, floor)
+    if floor > 0 and short.any():
+        retry = np.flatnonzero(short)
+        short[retry] = _cut_pass(problem, stats, cells[retry], want[retry], mask, chunk_size, 0.0)
+    return short
+
+
+def _cut_pass(
+    problem: Problem,
+    stats: ConfidentPass,
+    cells: np.ndarray,
+    want: np.ndarray,
+    mask: np.ndarray,
+    chunk_size: int | None,
+    floor: float,
+) -> np.ndarray:
+    """Mark the largest margins (at least ``floor``) of each cell; return which cells
+    are not finished (too few margins above the floor, or ties at the cut).
+
     Pass 1 counts each cell's margins by bin; the bin holding the ``want``-th largest
     (``cut``) follows. Pass 2 marks every pair above that bin (they are chosen whatever
     the order of ties) and keeps the pairs inside it, which are sorted to finish the cell.
+    In memory, pass 2 reuses pass 1's pairs when they fit in half the size of
+    ``pred_probs``; out of core (or when they do not fit) it reads the rows again.
     """
     n_classes, labels, rows_of = problem.n_classes, problem.labels, problem.rows
     rowwise = (stats.argmax, stats.self_conf)
     n_bins = int(np.clip(_HISTOGRAM_BINS // cells.size, 16, 4096))
-    compact = np.full(n_classes * n_classes, -1, dtype=np.intp)
+    cell_type = np.int32 if cells.size < 2**31 and n_classes**2 < 2**31 else np.intp
+    compact = np.full(n_classes * n_classes, -1, dtype=cell_type)
     compact[cells] = np.arange(cells.size)
-    floor = np.full((n_classes, n_classes), np.inf)
-    floor.flat[cells] = 0.0
-    histogram = _Histogram(cells.size, n_bins)
-    args: tuple[Any, ...] = (floor, compact, n_bins)
-    for _, keys in rows_of.map(
-        _histogram_block, labels, args=args, rowwise=rowwise, chunk_size=chunk_size
-    ):
-        histogram.add(keys)
-    above = np.cumsum(histogram.table()[:, ::-1], axis=1)[:, ::-1]  # pairs in bins >= b
+    args: tuple[Any, ...] = (compact, n_bins, floor)
+    budget = 0 if rows_of.out_of_core else int(problem.pred_probs.nbytes * _KEEP_PAIRS_FRACTION)
+    found = _Pairs(cells.size, n_bins, budget)
+    if rows_of.out_of_core:
+        for _, keys in rows_of.map(
+            _histogram_block, labels, args=args, rowwise=rowwise, chunk_size=chunk_size
+        ):
+            found.histogram.add(keys)
+        found.kept = None
+    else:
+        for rows, pairs in rows_of.map(
+            _pairs, labels, args=args, rowwise=rowwise, chunk_size=chunk_size
+        ):
+            found.add(rows, pairs)
+    above = np.cumsum(found.table()[:, ::-1], axis=1)[:, ::-1]  # pairs in bins >= b
     cut = np.maximum((above >= want[:, None]).sum(axis=1) - 1, 0)
     over = np.minimum(cut + 1, n_bins - 1)
     need = want - np.where(cut + 1 < n_bins, above[np.arange(cells.size), over], 0)
-    floor.flat[cells] = np.maximum(cut - 1, 0) / n_bins  # safely below every bin >= cut
+    cut = cut.astype(np.uint16)
     parts = []
-    for rows, (above_rows, c, value, row) in rows_of.map(
-        _boundary_block, labels, args=(*args, cut), rowwise=rowwise, chunk_size=chunk_size
-    ):
-        mask[above_rows + rows.start] = True
-        parts.append((c, value, row + rows.start))
+    if found.kept is not None:
+        for cell, bins, margin, row in found.kept:
+            above_rows, inside_cell, value, inside_row = _split_at_cut(
+                (cell, bins, margin, row), cut
+            )
+            mask[above_rows] = True
+            parts.append((inside_cell, value, inside_row))
+    else:
+        for rows, (above_rows, c, value, row) in rows_of.map(
+            _boundary_block, labels, args=(*args, cut), rowwise=rowwise, chunk_size=chunk_size
+        ):
+            mask[above_rows + rows.start] = True
+            parts.append((c, value, row + rows.start))
     return _finish_cut(parts, cells.size, need, mask)
 
 

@@ -82,8 +82,14 @@ def class_index(labels: np.ndarray, n_classes: int, *, sort: bool = True) -> Cla
 
 
 def self_confidence_block(block: np.ndarray, given: np.ndarray) -> np.ndarray:
-    """``block[i, given[i]]`` for every row of a block."""
-    return block[np.arange(block.shape[0]), given]
+    """``block[i, given[i]]`` for every row of a block (a flat gather: 2x faster than
+    ``block[np.arange(n), given]`` on a C-ordered block)."""
+    n_rows, n_cols = block.shape
+    if not block.flags.c_contiguous:
+        return block[np.arange(n_rows), given]
+    flat = np.arange(0, n_rows * n_cols, n_cols, dtype=np.intp)
+    flat += given
+    return block.reshape(-1)[flat]
 
 
 def self_confidence(problem: Problem) -> np.ndarray:
@@ -137,7 +143,7 @@ def _given_is_argmax(
 ) -> np.ndarray:
     """Whether ``argmax(row with 1e-6 added to the given label's entry) == given``."""
     result = argmax == given
-    row_max = block[np.arange(block.shape[0]), argmax]
+    row_max = self_confidence_block(block, argmax)
     near = ~result & (
         row_max.astype(np.float64) - self_conf.astype(np.float64) <= 2 * FLOAT_TOLERANCE
     )
@@ -150,25 +156,80 @@ def _given_is_argmax(
 
 
 def _count_true(mask: np.ndarray) -> np.ndarray:
-    """Row-wise number of True entries (a uint8 sum when it cannot overflow: 6x faster)."""
-    if mask.shape[1] < 256:
+    """Row-wise number of True entries, summed as bytes into the smallest type that cannot
+    overflow (4-6x faster than ``np.count_nonzero(axis=1)``)."""
+    n_cols = mask.shape[1]
+    if n_cols < 256:
         return np.einsum("ij->i", mask.view(np.uint8))
+    if n_cols < 65536:
+        return mask.view(np.uint8).sum(axis=1, dtype=np.uint16)
     return np.count_nonzero(mask, axis=1)
+
+
+def _cell_keys(given: np.ndarray, guess: np.ndarray, n_classes: int) -> np.ndarray:
+    """Confident-joint cell ``given * K + guess`` of each row, or, when the block has at
+    least ``K**2`` rows, the ``K**2`` cell counts (int64) instead: whichever is smaller.
+    Keys come in the smallest unsigned type that holds them, so the dtype tells them apart."""
+    n_cells = n_classes * n_classes
+    if given.size >= n_cells:
+        return np.bincount(given.astype(np.intp) * n_classes + guess, minlength=n_cells)
+    key_type = np.uint16 if n_cells <= 1 << 16 else np.uint32 if n_cells <= 1 << 32 else np.uint64
+    keys = given.astype(key_type)
+    np.multiply(keys, n_classes, out=keys)
+    np.add(keys, guess.astype(key_type, copy=False), out=keys)
+    return keys
+
+
+class CellCounter:
+    """Sums per-block confident-joint cells: counts as they come, keys in batches (one
+    ``bincount`` per batch of at least ``max(K**2, 2**20)`` keys, so memory stays bounded
+    by the batch and a large ``K`` does not cost a ``K**2`` pass per block)."""
+
+    def __init__(self, n_cells: int) -> None:
+        self.counts = np.zeros(n_cells, dtype=np.int64)
+        self._keys: list[np.ndarray] = []
+        self._pending = 0
+
+    def add(self, cells: np.ndarray) -> None:
+        if cells.dtype == np.int64:
+            self.counts += cells
+            return
+        self._keys.append(cells)
+        self._pending += cells.size
+        if self._pending >= max(self.counts.size, 1 << 20):
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._keys:
+            keys = np.concatenate(self._keys).astype(np.intp, copy=False)
+            self.counts += np.bincount(keys, minlength=self.counts.size)
+        self._keys, self._pending = [], 0
+
+    def total(self) -> np.ndarray:
+        self._flush()
+        return self.counts
 
 
 def _guess_true_labels(
     block: np.ndarray, cut: np.ndarray, block_argmax: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Confident-joint column of each row: the argmax when several classes reach their
-    threshold, the one that does when only one does. Also returns "any reaches"."""
-    confident = block >= cut
-    n_confident = _count_true(confident)
+    threshold, the one that does when only one does. Also returns "any reaches".
+
+    A row whose argmax reaches its threshold is settled by that one comparison, and so
+    is a row whose largest value is below every threshold; only the rest are compared
+    with every threshold."""
+    top = self_confidence_block(block, block_argmax)
+    any_confident = top >= cut[block_argmax]
     guess = block_argmax.copy()
-    rows = np.arange(block.shape[0])
-    lone = np.flatnonzero((n_confident == 1) & ~confident[rows, block_argmax])
-    if lone.size:
-        guess[lone] = confident[lone].argmax(axis=1)
-    return guess, n_confident > 0
+    unsure = np.flatnonzero(~any_confident & (top >= cut.min()))
+    if unsure.size:
+        confident = block[unsure] >= cut
+        n_confident = _count_true(confident)
+        any_confident[unsure] = n_confident > 0
+        lone = n_confident == 1
+        guess[unsure[lone]] = confident[lone].argmax(axis=1)
+    return guess, any_confident
 
 
 def confident_block(
@@ -178,17 +239,15 @@ def confident_block(
     cut: np.ndarray,
     n_classes: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Chunk step of the confident pass: ``(joint cell counts, off_diagonal,
-    given_is_argmax, argmax)`` of one block (``self_conf`` recomputed when ``None``)."""
+    """Chunk step of the confident pass: ``(joint cells, off_diagonal, given_is_argmax,
+    argmax)`` of one block (``self_conf`` recomputed when ``None``); the cells as counts
+    or keys (see :func:`_cell_keys`), summed by a :class:`CellCounter`."""
     if self_conf is None:
         self_conf = self_confidence_block(block, given)
     block_argmax = block.argmax(axis=1)
     guess, any_confident = _guess_true_labels(block, cut, block_argmax)
     off_diagonal = any_confident & (guess != given)
-    cells = np.bincount(
-        given[any_confident].astype(np.intp) * n_classes + guess[any_confident],
-        minlength=n_classes * n_classes,
-    )
+    cells = _cell_keys(given[any_confident], guess[any_confident], n_classes)
     return (
         cells,
         off_diagonal,
@@ -218,7 +277,7 @@ def confident_pass(
     off_diagonal = np.empty(n, dtype=bool)
     given_is_argmax = np.empty(n, dtype=bool)
     argmax = np.empty(n, dtype=_argmax_dtype(problem))
-    cells = np.zeros(n_classes * n_classes, dtype=np.int64)
+    cells = CellCounter(n_classes * n_classes)
     parts = problem.rows.map(
         confident_block,
         labels,
@@ -227,13 +286,13 @@ def confident_pass(
         chunk_size=chunk_size,
     )
     for rows, (block_cells, block_off, block_given, block_argmax) in parts:
-        cells += block_cells
+        cells.add(block_cells)
         off_diagonal[rows] = block_off
         given_is_argmax[rows] = block_given
         argmax[rows] = block_argmax
     # Fortran order, like the reference implementation's transposed confusion matrix: later
     # float sums over the joint then add in the same order and round identically.
-    joint = np.asfortranarray(cells.reshape(n_classes, n_classes))
+    joint = np.asfortranarray(cells.total().reshape(n_classes, n_classes))
     np.fill_diagonal(joint, joint.diagonal().clip(min=1))
     return ConfidentPass(
         thresholds=thresholds,
