@@ -276,7 +276,7 @@ def _margin_floor(
     rows; 0 (keep every pair) for small or out-of-core inputs, or when most pairs are
     wanted. Any floor is exact: cells it leaves short are redone without it."""
     n, rows_of = problem.n, problem.rows
-    if not isinstance(rows_of, Rows) or rows_of.out_of_core or n < 4 * _FLOOR_SAMPLE:
+    if not isinstance(rows_of, Rows) or rows_of.out_of_core or n < 2 * _FLOOR_SAMPLE:
         return 0.0
     sample = np.arange(0, n, n // _FLOOR_SAMPLE)
     compact = np.full(problem.n_classes**2, -1, dtype=np.intp)

@@ -26,11 +26,16 @@ _MAX_NOISE_RATE = 0.9999
 
 
 def _clip_noise_rates(matrix: np.ndarray) -> np.ndarray:
-    """Clip off-diagonal rates to [0, 0.9999], keep the diagonal, renormalize columns."""
-    diagonal = np.diagonal(matrix)
-    clipped = np.clip(matrix, 0, _MAX_NOISE_RATE)
-    np.fill_diagonal(clipped, diagonal)
-    return clipped / np.clip(clipped.sum(axis=0), a_min=TINY, a_max=None)
+    """Clip off-diagonal rates to [0, 0.9999], keep the diagonal, renormalize columns.
+
+    Works in place on ``matrix`` (callers pass a fresh array), keeping its memory layout,
+    which fixes the order of the column sums: the values are those of the out-of-place
+    formulation, bit for bit, without its K x K temporaries."""
+    diagonal = matrix.diagonal().copy()
+    np.clip(matrix, 0, _MAX_NOISE_RATE, out=matrix)
+    np.fill_diagonal(matrix, diagonal)
+    matrix /= np.clip(matrix.sum(axis=0), a_min=TINY, a_max=None)
+    return matrix
 
 
 def _clip_prior(prior: np.ndarray, floor: float = _PRIOR_FLOOR) -> np.ndarray:
@@ -46,15 +51,17 @@ def _prior(given_prior: np.ndarray, noise: np.ndarray, inverse: np.ndarray) -> n
 def _inverse_from_noise(
     prior: np.ndarray, noise: np.ndarray, given_prior: np.ndarray
 ) -> np.ndarray:
-    joint = noise * prior
-    return _clip_noise_rates(joint.T / np.clip(given_prior, a_min=TINY, a_max=None))
+    joint = (noise * prior).T
+    np.divide(joint, np.clip(given_prior, a_min=TINY, a_max=None), out=joint)
+    return _clip_noise_rates(joint)
 
 
 def _noise_from_inverse(
     given_prior: np.ndarray, inverse: np.ndarray, prior: np.ndarray
 ) -> np.ndarray:
     joint = (inverse * given_prior).T
-    return _clip_noise_rates(joint / np.clip(prior, a_min=TINY, a_max=None))
+    np.divide(joint, np.clip(prior, a_min=TINY, a_max=None), out=joint)
+    return _clip_noise_rates(joint)
 
 
 def estimate_latent(
