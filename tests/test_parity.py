@@ -256,7 +256,8 @@ def test_margin_floor_and_second_read_match_cleanlab(seed, problem, oracle, monk
         duplicate_fraction=0.1 * (seed % 2),
         dtype=[np.float32, np.float64][seed % 2],
     )
-    monkeypatch.setattr("labelnoise.detect._prune._FLOOR_SAMPLE", int(rng.integers(8, 50)))
+    n_sample = int(rng.integers(8, 50)) * case.n_classes
+    monkeypatch.setattr("labelnoise.detect._prune._FLOOR_SAMPLE", n_sample)
     monkeypatch.setattr("labelnoise.detect._prune._PAIRS_PER_WANTED", [0.2, 1, 3][seed % 3])
     monkeypatch.setattr("labelnoise.detect._prune._KEEP_PAIRS_FRACTION", [0.5, 0.0][seed % 2])
     for method in PRUNE_METHODS:
@@ -279,7 +280,7 @@ def test_margin_floor_is_used_and_can_leave_cells_short(problem, monkeypatch):
         return short
 
     monkeypatch.setattr(_prune, "_cut_pass", spy)
-    monkeypatch.setattr(_prune, "_FLOOR_SAMPLE", 16)
+    monkeypatch.setattr(_prune, "_FLOOR_SAMPLE", 160)
     monkeypatch.setattr(_prune, "_PAIRS_PER_WANTED", 0.2)
     case = problem(41_999, n=3000, n_classes=10, noise=0.3, dtype=np.float32)
     find_label_issues(case.labels, case.pred_probs)

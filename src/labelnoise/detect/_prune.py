@@ -15,6 +15,7 @@ single example (as the reference implementation does).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -115,19 +116,47 @@ def _bins(margin: np.ndarray, n_bins: int) -> np.ndarray:
     return np.minimum(bins, np.uint16(n_bins - 1), out=bins)
 
 
+@dataclass(frozen=True)
+class _CellTable:
+    """The cells with a quota: ``compact[k * K + j]`` is cell ``(k, j)``'s number, or -1.
+    When every class has few such cells (``Q`` at most a quarter of ``K``), also per class
+    ``k`` its ``Q`` columns ``columns[k]`` and their numbers ``ids[k]`` (padding: column
+    0, number -1), so that only those columns of a row are read."""
+
+    compact: np.ndarray
+    columns: np.ndarray | None = None
+    ids: np.ndarray | None = None
+
+    @classmethod
+    def build(cls, cells: np.ndarray, n_classes: int) -> _CellTable:
+        cell_type = np.int32 if n_classes**2 < 2**31 else np.intp
+        compact = np.full(n_classes * n_classes, -1, dtype=cell_type)
+        compact[cells] = np.arange(cells.size)
+        k_of = cells // n_classes  # cells are increasing, so grouped by k
+        per_class = np.bincount(k_of, minlength=n_classes)
+        width = int(per_class.max(initial=0))
+        if 4 * width > n_classes:
+            return cls(compact)
+        rank = np.arange(cells.size) - (np.cumsum(per_class) - per_class)[k_of]
+        columns = np.zeros((n_classes, width), dtype=cell_type)
+        ids = np.full((n_classes, width), -1, dtype=cell_type)
+        columns[k_of, rank] = cells % n_classes
+        ids[k_of, rank] = np.arange(cells.size)
+        return cls(compact, columns, ids)
+
+
 def _pairs(
     block: np.ndarray,
     given: np.ndarray,
     argmax: np.ndarray | None,
     self_conf: np.ndarray | None,
-    compact: np.ndarray,
+    table: _CellTable,
     n_bins: int,
     floor: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Chunk step of pass 1: ``(cell, bin, margin, row in block)`` of every pair with
-    ``margin = p[j] - p[label] >= floor`` (``floor >= 0``) in a cell with a quota
-    (``compact[cell] >= 0``, the cell's number), among the rows whose argmax is not their
-    label.
+    ``margin = p[j] - p[label] >= floor`` (``floor >= 0``) in a cell with a quota (``cell``
+    is its number in ``table``), among the rows whose argmax is not their label.
 
     A row whose label is its argmax can only have margins <= 0, and 0 only for a class
     tied with it at the maximum; such pairs are left out, so a cut at margin 0 must be
@@ -137,15 +166,22 @@ def _pairs(
     if argmax is None:
         argmax = block.argmax(axis=1)
     contested = np.flatnonzero(argmax != given)
-    own = given[contested].astype(compact.dtype)
+    own = given[contested].astype(table.compact.dtype)
     own_conf = block[contested, own] if self_conf is None else self_conf[contested]
+    if table.columns is not None and table.ids is not None:  # few cells per class
+        ids = table.ids[own]
+        margins = block[contested[:, None], table.columns[own]]
+        margins -= own_conf[:, None]
+        r, q = np.nonzero((margins >= floor) & (ids >= 0))
+        margin = margins[r, q]
+        return ids[r, q], _bins(margin, n_bins), margin, contested[r]
     margins = np.take(block, contested, axis=0)
     margins -= own_conf[:, None]
     flat = np.flatnonzero(margins >= floor)
     if margins.size < 2**31:
         flat = flat.astype(np.int32)
     r = flat // n_classes
-    cell = compact[own[r] * n_classes + (flat - r * n_classes)]
+    cell = table.compact[own[r] * n_classes + (flat - r * n_classes)]
     keep = cell >= 0
     if not keep.all():
         flat, r, cell = flat[keep], r[keep], cell[keep]
@@ -158,12 +194,12 @@ def _histogram_block(
     given: np.ndarray,
     argmax: np.ndarray | None,
     self_conf: np.ndarray | None,
-    compact: np.ndarray,
+    table: _CellTable,
     n_bins: int,
     floor: float,
 ) -> np.ndarray:
     """Chunk step of pass 1 out of core: the histogram keys of :func:`_pairs`."""
-    cell, bins, _, _ = _pairs(block, given, argmax, self_conf, compact, n_bins, floor)
+    cell, bins, _, _ = _pairs(block, given, argmax, self_conf, table, n_bins, floor)
     return _histogram_keys(cell, bins, n_bins)
 
 
@@ -183,13 +219,13 @@ def _boundary_block(
     given: np.ndarray,
     argmax: np.ndarray | None,
     self_conf: np.ndarray | None,
-    compact: np.ndarray,
+    table: _CellTable,
     n_bins: int,
     floor: float,
     cut: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Chunk step of pass 2 out of core (rows are positions in the block)."""
-    pairs = _pairs(block, given, argmax, self_conf, compact, n_bins, floor)
+    pairs = _pairs(block, given, argmax, self_conf, table, n_bins, floor)
     return _split_at_cut(pairs, cut)
 
 
@@ -262,28 +298,27 @@ def _histogram_keys(cell: np.ndarray, bins: np.ndarray, n_bins: int) -> np.ndarr
     return keys
 
 
-#: Rows sampled to choose the margin floor, and how many pairs per wanted example the
-#: floor should keep (more: fewer cells retried without it; fewer: less work per pair).
-_FLOOR_SAMPLE = 16384
+#: Values (rows x classes) sampled to choose the margin floor, and how many pairs per
+#: wanted example the floor should keep (more: fewer cells retried; fewer: less work).
+_FLOOR_SAMPLE = 1 << 21  # values (rows x classes), at most 1/8 of the rows
 _PAIRS_PER_WANTED = 8
 
 
 def _margin_floor(
-    problem: Problem, stats: ConfidentPass, cells: np.ndarray, want: np.ndarray
+    problem: Problem, stats: ConfidentPass, table: _CellTable, want: np.ndarray
 ) -> float:
     """A margin below which pairs are (very likely) not needed: the margin that keeps
     about ``_PAIRS_PER_WANTED`` pairs per wanted example, estimated on a regular sample of
     rows; 0 (keep every pair) for small or out-of-core inputs, or when most pairs are
     wanted. Any floor is exact: cells it leaves short are redone without it."""
     n, rows_of = problem.n, problem.rows
-    if not isinstance(rows_of, Rows) or rows_of.out_of_core or n < 2 * _FLOOR_SAMPLE:
+    n_sample = max(_FLOOR_SAMPLE // problem.n_classes, 1)
+    if not isinstance(rows_of, Rows) or rows_of.out_of_core or n < 8 * n_sample:
         return 0.0
-    sample = np.arange(0, n, n // _FLOOR_SAMPLE)
-    compact = np.full(problem.n_classes**2, -1, dtype=np.intp)
-    compact[cells] = 0
+    sample = np.arange(0, n, n // n_sample)
     block = rows_of.take(sample)
     given = problem.labels[sample]
-    _, _, margin, _ = _pairs(block, given, stats.argmax[sample], None, compact, 2, 0.0)
+    _, _, margin, _ = _pairs(block, given, stats.argmax[sample], None, table, 2, 0.0)
     keep = int(_PAIRS_PER_WANTED * want.sum() * sample.size / n) + 1
     if margin.size <= keep:
         return 0.0
@@ -304,7 +339,7 @@ def _boundary_cut(
     with at least ``want`` of them is finished exactly from those alone, since every
     margin left out is smaller; the cells left short are redone with every margin.
     """
-    floor = _margin_floor(problem, stats, cells, want)
+    floor = _margin_floor(problem, stats, _CellTable.build(cells, problem.n_classes), want)
     short = _cut_pass(problem, stats, cells, want, mask, chunk_size, floor)
     if floor > 0 and short.any():
         retry = np.flatnonzero(short)
@@ -333,10 +368,7 @@ def _cut_pass(
     n_classes, labels, rows_of = problem.n_classes, problem.labels, problem.rows
     rowwise = (stats.argmax, stats.self_conf)
     n_bins = int(np.clip(_HISTOGRAM_BINS // cells.size, 16, 4096))
-    cell_type = np.int32 if cells.size < 2**31 and n_classes**2 < 2**31 else np.intp
-    compact = np.full(n_classes * n_classes, -1, dtype=cell_type)
-    compact[cells] = np.arange(cells.size)
-    args: tuple[Any, ...] = (compact, n_bins, floor)
+    args: tuple[Any, ...] = (_CellTable.build(cells, n_classes), n_bins, floor)
     budget = 0 if rows_of.out_of_core else int(problem.pred_probs.nbytes * _KEEP_PAIRS_FRACTION)
     found = _Pairs(cells.size, n_bins, budget)
     if rows_of.out_of_core:
