@@ -111,7 +111,7 @@ def stages(labels: np.ndarray, pp: np.ndarray, repeats: int) -> list[tuple[Any, 
     cells = np.flatnonzero(quota > 0)
     cells = cells[quota.flat[cells] < stats.index.counts[cells // quota.shape[0]]]
     step(
-        "  _boundary_cut (2 passes over contested rows: histogram, cut)",
+        "  _boundary_cut (sampled margin floor, then contested pairs: histogram, cut)",
         lambda: _prune._boundary_cut(
             problem, stats, cells, quota.flat[cells], np.zeros(problem.n, bool), None
         ),
