@@ -359,3 +359,15 @@ def test_nan_in_any_block_is_found(bad, row):
     for func in (find_label_issues, estimate_noise, label_quality_scores):
         with pytest.raises(InputError, match="NaN or infinite"):
             func(np.zeros(50, dtype=int), pp, chunk_size=4)
+
+
+@pytest.mark.parametrize("error_type", [InputError, InputTypeError])
+def test_errors_survive_pickling(error_type):
+    """Errors raised in a worker process (a process pool, Dask) reach the caller intact."""
+    import pickle
+
+    error = error_type("labels", "expected integers; map them to 0..K-1.")
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is error_type
+    assert again.argument == "labels"
+    assert str(again) == str(error)

@@ -21,7 +21,12 @@ class InputError(ValueError):
 
     def __init__(self, argument: str, message: str) -> None:
         self.argument = argument
+        self.message = message
         super().__init__(f"{argument}: {message}")
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # rebuild from both arguments, so the error survives pickling (process pools, Dask)
+        return type(self), (self.argument, self.message)
 
 
 class InputTypeError(InputError, TypeError):
