@@ -24,7 +24,7 @@ CASES_FAST = [
     for m, use in CASES
 ]
 SCORE_METHOD = {
-    "auto": "label_posterior",
+    "auto": "noise_adaptive_rank",
     "small_loss": "clean_probability",
     "knn": "neighbor_agreement",
     "linear_separation": "clean_probability",

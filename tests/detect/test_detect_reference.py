@@ -7,10 +7,12 @@ import math
 import numpy as np
 import pytest
 
-from labelnoise import estimate_noise, find_label_issues
+from labelnoise import estimate_noise, find_label_issues, label_quality_scores
+from labelnoise._validation import check_problem
 from labelnoise.detect import clean_probability
-from labelnoise.detect._auto import NOISE_FLOOR
+from labelnoise.detect._auto import NOISE_FLOOR, label_posterior, noise_structure
 from labelnoise.detect._mixture import fit_beta, fit_gaussian
+from labelnoise.noise._pass import confident_pass
 
 SEEDS = range(12)
 
@@ -123,7 +125,8 @@ def test_knn_voting_matches_slow_loop(seed, feature_case):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_label_posterior_matches_formula(seed, problem):
     case = problem(seed, n=150, n_classes=int(np.random.default_rng(seed).integers(2, 6)))
-    issues = find_label_issues(case.labels, case.pred_probs, method="auto")
+    checked = check_problem(case.labels, case.pred_probs)
+    posterior = label_posterior(checked, confident_pass(checked))
     estimate = estimate_noise(case.labels, case.pred_probs)
     k = case.n_classes
     noise = (1 - NOISE_FLOOR) * estimate.noise_matrix + NOISE_FLOOR / k
@@ -139,12 +142,69 @@ def test_label_posterior_matches_formula(seed, problem):
             * noise[given, given]
             / sum(adjusted[j] * noise[given, j] for j in range(k))
         )
-        assert issues.scores[i] == pytest.approx(expected, rel=1e-9, abs=1e-12)
-    # and auto flags exactly the calibrated count of lowest posteriors
+        assert posterior[i] == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+def _slow_structure(calibrated, noise):
+    k = len(calibrated)
+    if k == 2:
+        rates = [1 - noise[0][0], 1 - noise[1][1]]
+        mean = sum(rates) / 2
+        spread = (sum((r - mean) ** 2 for r in rates) / 2) ** 0.5
+        return min(1.0, spread / mean) if mean > 0 else 0.0
+    top = total = 0.0
+    for j in range(k):
+        column = [float(calibrated[i][j]) for i in range(k) if i != j]
+        top += max(column)
+        total += sum(column)
+    if total == 0:
+        return 0.0
+    even = 1 / (k - 1)
+    return min(1.0, max(0.0, (top / total - even) / (1 - even)))
+
+
+def _slow_ranks(values):
+    """Percentile ranks with ties averaged, by counting."""
+    n = len(values)
+    return [
+        (sum(v < x for v in values) + (sum(v == x for v in values) + 1) / 2) / n for x in values
+    ]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_auto_scores_match_slow_mix(seed, problem):
+    """auto's score: percentile-rank mix of the posterior and the normalized margin,
+    weighted by the noise structure; it flags the calibrated count of lowest scores."""
+    rng = np.random.default_rng([seed, 3])
+    case = problem(seed, n=int(rng.integers(40, 160)), n_classes=int(rng.integers(2, 6)))
+    issues = find_label_issues(case.labels, case.pred_probs, method="auto")
+    checked = check_problem(case.labels, case.pred_probs)
+    posterior = label_posterior(checked, confident_pass(checked))
+    estimate = estimate_noise(case.labels, case.pred_probs)
+    structure = _slow_structure(estimate.confident_joint, estimate.noise_matrix)
+    weight = min(1.0, 0.5 + structure)
+    margin = label_quality_scores(case.labels, case.pred_probs, method="normalized_margin")
+    mixed = [
+        weight * p + (1 - weight) * m
+        for p, m in zip(_slow_ranks(list(posterior)), _slow_ranks(list(margin)), strict=True)
+    ]
+    np.testing.assert_allclose(issues.scores, mixed, rtol=1e-12, atol=1e-12)
     assert len(issues) == estimate.num_issues.off_diagonal_calibrated
     if 0 < len(issues) < case.n:
-        flagged = issues.scores[issues.mask].max()
-        assert flagged <= issues.scores[~issues.mask].min()
+        assert issues.scores[issues.mask].max() <= issues.scores[~issues.mask].min()
+
+
+def test_noise_structure_extremes():
+    """Uniform off-diagonal mass is 0, all of it on one given label is 1; two classes:
+    equal noise rates are 0."""
+    uniform = np.full((4, 4), 5) + np.diag([50] * 4)
+    assert noise_structure(uniform, np.eye(4)) == 0.0
+    pairs = np.diag([50] * 4) + np.roll(np.eye(4, dtype=int), 1, axis=0) * 9
+    assert noise_structure(pairs, np.eye(4)) == 1.0
+    even_binary = np.array([[0.8, 0.2], [0.2, 0.8]])
+    assert noise_structure(np.eye(2), even_binary) == 0.0
+    one_sided = np.array([[0.6, 0.0], [0.4, 1.0]])
+    assert noise_structure(np.eye(2), one_sided) == 1.0
 
 
 @pytest.mark.parametrize("seed", range(10))

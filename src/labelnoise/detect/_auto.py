@@ -1,5 +1,5 @@
 """``method="auto"``: how many labels are wrong (confident learning), and which ones (a
-noise-aware posterior).
+noise-aware ranking that adapts to how structured the noise looks).
 
 Two questions, answered separately, each by the estimator that measured best on our
 benchmark (``benchmarks/detectors.py``, results in ``docs/detectors.md``):
@@ -7,18 +7,26 @@ benchmark (``benchmarks/detectors.py``, results in ``docs/detectors.md``):
 *How many?* ``round(n * (1 - trace(Q)))`` with ``Q`` the calibrated confident joint
 (``IssueCounts.off_diagonal_calibrated``): about as good as knowing the true count.
 
-*Which ones?* The posterior probability that the given label ``k`` is the true one,
+*Which ones?* Two signals, mixed by rank:
 
-    P(true = k | x, given = k) = p~[k] N[k, k] / sum_j p~[j] N[k, j],
+* the posterior probability that the given label ``k`` is the true one,
 
-where ``p~`` are the predicted probabilities divided by each class's confident threshold
-(the model's mean confidence on the examples labelled with that class) and renormalized,
-which corrects a model that is more confident on some classes than on others, and
-``N[k, j] = P(given = k | true = j)`` is confident learning's noise matrix, smoothed by 1%
-so that no confusion is impossible. A label that
-is commonly confused with the model's preferred class loses more than one that is rarely
-confused with it: the ranking adapts to structured (pair-flip, human) noise, where a
-plain margin treats every confusion alike.
+      P(true = k | x, given = k) = p~[k] N[k, k] / sum_j p~[j] N[k, j],
+
+  where ``p~`` are the predicted probabilities divided by each class's confident
+  threshold (the model's mean confidence on the examples labelled with that class) and
+  renormalized, and ``N[k, j] = P(given = k | true = j)`` is confident learning's noise
+  matrix, smoothed by 1% so that no confusion is impossible. A label commonly confused
+  with the model's preferred class loses more than one rarely confused with it, which
+  pays under structured noise (pair flips, sparse transition matrices, human confusions);
+* the normalized margin ``p[k] - max_{j != k} p[j]`` (as cleanlab ranks), better when the
+  noise is close to uniform, where the matrix adds estimation noise and little else.
+
+The score is ``w * rank(posterior) + (1 - w) * rank(margin)`` (percentile ranks), with
+``w = min(1, 1/2 + S)`` and ``S`` in [0, 1] the *structure* of the estimated noise: with
+more than two classes, how concentrated each true class's off-diagonal mass of the
+calibrated joint is on a single given label (0 when spread evenly, 1 when all on one);
+with two classes, the coefficient of variation of the two noise rates (asymmetric noise).
 
 With ``features`` as well, the model's probabilities are averaged with the neighbour-vote
 shares of :mod:`labelnoise.detect._knn` before both steps.
@@ -29,13 +37,14 @@ from __future__ import annotations
 import numpy as np
 
 from labelnoise._validation import Problem
-from labelnoise.detect._select import smallest_k
+from labelnoise.detect._ensemble import rank_average
 from labelnoise.noise._counts import calibrate_confident_joint
 from labelnoise.noise._estimate import issue_counts
 from labelnoise.noise._latent import estimate_latent
 from labelnoise.noise._pass import ConfidentPass
+from labelnoise.scores._scores import quality_scores
 
-__all__ = ["NOISE_FLOOR", "auto_flags", "label_posterior"]
+__all__ = ["NOISE_FLOOR", "auto_flags", "auto_scores", "label_posterior", "noise_structure"]
 
 #: Share of uniform confusion mixed into the estimated noise matrix.
 NOISE_FLOOR = 0.01
@@ -49,11 +58,19 @@ def _adjusted(pred_probs: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     return out
 
 
-def label_posterior(problem: Problem, stats: ConfidentPass) -> np.ndarray:
-    """``P(true label = given label | x)`` under the estimated noise process, shape (n,)."""
+def _latent(stats: ConfidentPass) -> tuple[np.ndarray, np.ndarray]:
+    """The calibrated confident joint and the noise matrix ``P(given | true)``."""
     counts = stats.index.counts
     calibrated = calibrate_confident_joint(stats.confident_joint, counts)
-    noise = estimate_latent(calibrated, counts, converge=True)[1]
+    return calibrated, estimate_latent(calibrated, counts, converge=True)[1]
+
+
+def label_posterior(
+    problem: Problem, stats: ConfidentPass, noise: np.ndarray | None = None
+) -> np.ndarray:
+    """``P(true label = given label | x)`` under the estimated noise process, shape (n,)."""
+    if noise is None:
+        noise = _latent(stats)[1]
     noise = (1 - NOISE_FLOOR) * noise + NOISE_FLOOR / problem.n_classes
     noise = noise / noise.sum(axis=0, keepdims=True)
     adjusted = _adjusted(problem.pred_probs.astype(np.float64), stats.thresholds)
@@ -64,10 +81,43 @@ def label_posterior(problem: Problem, stats: ConfidentPass) -> np.ndarray:
     return np.asarray(own / np.clip(total, 1e-300, None))
 
 
+def noise_structure(calibrated: np.ndarray, noise: np.ndarray) -> float:
+    """How far the estimated noise is from uniform, in [0, 1] (see the module docstring)."""
+    n_classes = calibrated.shape[0]
+    if n_classes == 2:
+        rates = 1.0 - np.diagonal(noise)
+        mean = float(rates.mean())
+        return min(1.0, float(rates.std()) / mean) if mean > 0 else 0.0
+    off = np.asarray(calibrated, dtype=np.float64).copy()
+    np.fill_diagonal(off, 0.0)
+    mass = off.sum(axis=0)  # off-diagonal mass of each true class (column)
+    if mass.sum() <= 0:
+        return 0.0
+    concentration = float(off.max(axis=0).sum() / mass.sum())
+    even = 1.0 / (n_classes - 1)
+    return float(np.clip((concentration - even) / (1.0 - even), 0.0, 1.0))
+
+
+def auto_scores(problem: Problem, stats: ConfidentPass) -> np.ndarray:
+    """Percentile-rank mix of the label posterior and the normalized margin, in (0, 1]
+    (lower: more likely mislabelled), weighted by :func:`noise_structure`."""
+    calibrated, noise = _latent(stats)
+    weight = min(1.0, 0.5 + noise_structure(calibrated, noise))
+    posterior = label_posterior(problem, stats, noise)
+    if weight >= 1.0:
+        return rank_average([posterior])
+    margin = quality_scores(problem, "normalized_margin")
+    return rank_average([posterior, margin], weights=[weight, 1.0 - weight])
+
+
 def auto_flags(problem: Problem, stats: ConfidentPass, scores: np.ndarray) -> np.ndarray:
-    """Flag the ``off_diagonal_calibrated`` examples with the lowest ``scores``."""
+    """Flag the ``off_diagonal_calibrated`` examples with the lowest ``scores``; equal
+    scores (common in a mix of ranks) go by the lower normalized margin, so the choice does
+    not depend on the order of the rows."""
     calibrated = calibrate_confident_joint(stats.confident_joint, stats.index.counts)
     n_issues = issue_counts(stats, calibrated, problem.n).off_diagonal_calibrated
     mask = np.zeros(problem.n, dtype=bool)
-    mask[smallest_k(scores, n_issues)] = True
+    if n_issues > 0:
+        margin = quality_scores(problem, "normalized_margin")
+        mask[np.lexsort((margin, scores))[:n_issues]] = True
     return mask

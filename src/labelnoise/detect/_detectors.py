@@ -1,6 +1,6 @@
 """The detectors beyond confident learning's seven filters, behind ``find_label_issues``.
 
-``auto`` (counts from confident learning, ranking by a noise-aware posterior; with
+``auto`` (counts from confident learning, ranking by a noise-adaptive rank mix; with
 ``features`` too, the model's probabilities are averaged with neighbour votes),
 ``small_loss`` (two-component loss mixture), ``knn`` (neighbour label agreement),
 ``linear_separation`` and ``linear_separation_small_loss`` (per-class linear
@@ -17,7 +17,7 @@ import numpy as np
 
 from labelnoise._errors import InputError
 from labelnoise._validation import Problem, as_array, check_labels, check_problem
-from labelnoise.detect._auto import auto_flags, label_posterior
+from labelnoise.detect._auto import auto_flags, auto_scores
 from labelnoise.detect._ensemble import combine, is_model_list, rank_average
 from labelnoise.detect._knn import check_features, cosine_neighbors, neighbor_votes, vote_flags
 from labelnoise.detect._linear import linear_separation
@@ -150,7 +150,7 @@ def _votes(
 def _auto(
     inputs: Inputs, rank_by: str | None, n_neighbors: int, rng: np.random.Generator
 ) -> LabelIssues:
-    """Count by confident learning, rank by the noise-aware posterior (or ``rank_by``)."""
+    """Count by confident learning, rank by the noise-adaptive mix (or ``rank_by``)."""
     problem = inputs.problem
     members = inputs.members
     if inputs.features is not None:
@@ -165,12 +165,12 @@ def _auto(
     def score(member: Problem) -> np.ndarray:
         if rank_by is not None:
             return quality_scores(member, rank_by)
-        return label_posterior(member, confident_pass(member))
+        return auto_scores(member, confident_pass(member))
 
     stats = confident_pass(problem)
     scores = rank_average([score(m) for m in members]) if members else score(problem)
     mask = auto_flags(problem, stats, scores)
-    return _issues(inputs, mask, scores, stats.argmax, "auto", rank_by or "label_posterior")
+    return _issues(inputs, mask, scores, stats.argmax, "auto", rank_by or "noise_adaptive_rank")
 
 
 def _small_loss(inputs: Inputs, mixture: str) -> np.ndarray:

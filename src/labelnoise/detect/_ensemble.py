@@ -119,14 +119,19 @@ def combine(
     return Ensemble(problem=problem, members=problems, weights=weights, rank=ensemble == "rank")
 
 
-def rank_average(scores: Sequence[np.ndarray]) -> np.ndarray:
-    """Mean percentile rank (in (0, 1], ties averaged) of each example over score arrays."""
+def rank_average(
+    scores: Sequence[np.ndarray], weights: Sequence[float] | None = None
+) -> np.ndarray:
+    """(Weighted) mean percentile rank, in (0, 1] with ties averaged, of each example over
+    score arrays; equal weights by default."""
     from scipy.stats import rankdata  # scipy.stats is slow and heavy to import; only here
 
+    if weights is None:
+        weights = [1.0] * len(scores)
     total = np.zeros(scores[0].shape[0])
-    for values in scores:
-        total += rankdata(values, method="average")
-    return total / (len(scores) * scores[0].shape[0])
+    for values, weight in zip(scores, weights, strict=True):
+        total += weight * rankdata(values, method="average")
+    return total / (float(sum(weights)) * scores[0].shape[0])
 
 
 def rank_scores(members: Sequence[Problem], score_method: str) -> np.ndarray:

@@ -194,9 +194,11 @@ def find_label_issues(
         joint counts off its diagonal.
         Beyond confident learning (``docs/detectors.md`` compares them all):
         ``auto``: the best general default on our benchmark; flags as many examples as
-        the calibrated confident joint counts off its diagonal, those with the lowest
-        posterior probability that the given label is true under the estimated noise
-        matrix (``score_method="label_posterior"``). With ``features`` too, the model's
+        the calibrated confident joint counts off its diagonal, those ranked lowest by a
+        mix of the posterior probability that the given label is true under the
+        estimated noise matrix and the normalized margin, the posterior weighing more the
+        more structured the estimated noise (``score_method="noise_adaptive_rank"``,
+        percentile ranks in (0, 1]). With ``features`` too, the model's
         probabilities are first averaged with the neighbour votes (features alone: the
         votes stand in for ``pred_probs``). ``small_loss``: ``P(clean) < 0.5`` from a
         two-component mixture over the losses ``-log p[label]`` (see
