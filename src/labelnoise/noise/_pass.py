@@ -169,7 +169,8 @@ def _count_true(mask: np.ndarray) -> np.ndarray:
 def _cell_keys(given: np.ndarray, guess: np.ndarray, n_classes: int) -> np.ndarray:
     """Confident-joint cell ``given * K + guess`` of each row, or, when the block has at
     least ``K**2`` rows, the ``K**2`` cell counts (int64) instead: whichever is smaller.
-    Keys come in the smallest unsigned type that holds them, so the dtype tells them apart."""
+    Keys come in the smallest unsigned type that holds them, counts in a signed type, so
+    the dtype tells them apart."""
     n_cells = n_classes * n_classes
     if given.size >= n_cells:
         return np.bincount(given.astype(np.intp) * n_classes + guess, minlength=n_cells)
@@ -191,7 +192,7 @@ class CellCounter:
         self._pending = 0
 
     def add(self, cells: np.ndarray) -> None:
-        if cells.dtype == np.int64:
+        if cells.dtype.kind == "i":  # counts (signed); keys are unsigned
             self.counts += cells
             return
         self._keys.append(cells)
