@@ -50,6 +50,11 @@ def _permuted_equal(method, labels, pred_probs, features, **options):
 def test_auto_permutation_equivariant(problem):
     labels, pred_probs, _ = problem
     _permuted_equal("auto", labels, pred_probs, None)
+    # the ranking too: equal rank-mix scores are ordered by margin, not by row position
+    perm = np.random.default_rng(0).permutation(labels.shape[0])
+    a = find_label_issues(labels, pred_probs, method="auto")
+    b = find_label_issues(labels[perm], pred_probs[perm], method="auto")
+    np.testing.assert_array_equal(perm[b.indices], a.indices)
 
 
 @settings(max_examples=15)

@@ -110,14 +110,20 @@ def auto_scores(problem: Problem, stats: ConfidentPass) -> np.ndarray:
     return rank_average([posterior, margin], weights=[weight, 1.0 - weight])
 
 
-def auto_flags(problem: Problem, stats: ConfidentPass, scores: np.ndarray) -> np.ndarray:
+def auto_flags(
+    problem: Problem,
+    stats: ConfidentPass,
+    scores: np.ndarray,
+    tiebreak: np.ndarray | None = None,
+) -> np.ndarray:
     """Flag the ``off_diagonal_calibrated`` examples with the lowest ``scores``; equal
-    scores (common in a mix of ranks) go by the lower normalized margin, so the choice does
-    not depend on the order of the rows."""
+    scores (common in a mix of ranks) go by the lower ``tiebreak`` (by default the
+    normalized margin), so the choice does not depend on the order of the rows."""
     calibrated = calibrate_confident_joint(stats.confident_joint, stats.index.counts)
     n_issues = issue_counts(stats, calibrated, problem.n).off_diagonal_calibrated
     mask = np.zeros(problem.n, dtype=bool)
     if n_issues > 0:
-        margin = quality_scores(problem, "normalized_margin")
-        mask[np.lexsort((margin, scores))[:n_issues]] = True
+        if tiebreak is None:
+            tiebreak = quality_scores(problem, "normalized_margin")
+        mask[np.lexsort((tiebreak, scores))[:n_issues]] = True
     return mask

@@ -126,9 +126,14 @@ def _issues(
     suggested: np.ndarray,
     method: str,
     score_method: str,
+    tiebreak: np.ndarray | None = None,
 ) -> LabelIssues:
+    """The result; ``indices`` worst first, equal scores by the lower ``tiebreak``."""
     flagged = np.flatnonzero(mask)
-    indices = flagged[np.argsort(scores[flagged], kind="stable")]
+    if tiebreak is None:
+        indices = flagged[np.argsort(scores[flagged], kind="stable")]
+    else:
+        indices = flagged[np.lexsort((tiebreak[flagged], scores[flagged]))]
     return LabelIssues(
         mask=mask,
         indices=indices,
@@ -169,8 +174,10 @@ def _auto(
 
     stats = confident_pass(problem)
     scores = rank_average([score(m) for m in members]) if members else score(problem)
-    mask = auto_flags(problem, stats, scores)
-    return _issues(inputs, mask, scores, stats.argmax, "auto", rank_by or "noise_adaptive_rank")
+    margin = quality_scores(problem, "normalized_margin")
+    mask = auto_flags(problem, stats, scores, margin)
+    score_method = rank_by or "noise_adaptive_rank"
+    return _issues(inputs, mask, scores, stats.argmax, "auto", score_method, margin)
 
 
 def _small_loss(inputs: Inputs, mixture: str) -> np.ndarray:
