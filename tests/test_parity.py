@@ -454,6 +454,17 @@ def test_large_problems_match_cleanlab(seed, problem, oracle):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("seed", range(2))
+def test_margin_floor_on_a_large_problem_matches_cleanlab(seed, problem, oracle):
+    """Large enough (n >= 8 x 2**21 / K) for the sampled margin floor to run unforced."""
+    case = problem(seed, n=100_000, n_classes=200, noise=(0.2, 0.5)[seed], decimals=None)
+    for method in PRUNE_METHODS:
+        expected = oracle.find_label_issues(case.labels, case.pred_probs, method)
+        got = find_label_issues(case.labels, case.pred_probs, method=method)
+        np.testing.assert_array_equal(got.mask, expected, err_msg=f"{case!r} {method}")
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_many_margin_candidates_match_cleanlab(dtype, problem, oracle):
     """Enough candidate (row, class) pairs for prune_by_noise_rate to merge and tighten its
