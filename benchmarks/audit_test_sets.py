@@ -41,10 +41,6 @@ ROOT = Path(__file__).resolve().parents[1]
 TITLES = {"mnist": "MNIST", "cifar10": "CIFAR-10"}
 
 
-def _verified(errors: LabelErrors) -> dict[int, bool]:
-    return dict(zip(errors.candidate_ids.tolist(), errors.verified_error.tolist(), strict=True))
-
-
 def _corrections(errors: LabelErrors) -> dict[int, int | None]:
     """Confirmed errors: the suggested label where >= 3 of 5 chose it, else dropped."""
     out: dict[int, int | None] = {}
@@ -64,7 +60,7 @@ def audit_table(errors: LabelErrors) -> pd.DataFrame:
     rows = []
     for method in CL_METHODS:
         audit = audit_test_set(
-            errors.labels, errors.pred_probs, verified=_verified(errors), method=method
+            errors.labels, errors.pred_probs, verified=errors.verified, method=method
         )
         rows.append(
             {

@@ -308,7 +308,7 @@ def label_errors_precision(folder: Path) -> list[dict[str, object]]:
     rows = []
     for name in ("mnist", "cifar10"):
         data = load_label_errors(folder, dataset=name)  # type: ignore[arg-type]
-        verified = dict(zip(data.candidate_ids.tolist(), data.verified_error.tolist(), strict=True))
+        verified = data.verified
         default = find_label_issues(data.labels, data.pred_probs)
         auto = find_label_issues(data.labels, data.pred_probs, method="auto")
         count = len(default)

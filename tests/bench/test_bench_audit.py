@@ -52,8 +52,7 @@ def test_find_kwargs_are_passed(problem):
 def test_bundled_cifar10_review():
     """The paper's numbers: 54 confirmed errors among 275 reviewed CIFAR-10 candidates."""
     data = load_label_errors("cifar10")
-    verified = dict(zip(data.review_ids.tolist(), data.confirmed.tolist(), strict=True))
-    audit = audit_test_set(data.labels, data.pred_probs, verified=verified)
+    audit = audit_test_set(data.labels, data.pred_probs, verified=data.verified)
     assert isinstance(audit, TestSetAudit)
     assert (audit.n_flagged, audit.n_confirmed, audit.n_confirmed_total) == (284, 49, 54)
     assert audit.n_reviewed == 275

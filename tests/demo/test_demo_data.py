@@ -11,8 +11,10 @@ import pytest
 
 import labelnoise
 from labelnoise._errors import InputError
-from labelnoise.demo import load_label_errors, review_flagged
-from labelnoise.demo._review import review_notes
+from labelnoise.bench import audit_flags
+from labelnoise.datasets import load_label_errors as load_from_folder
+from labelnoise.demo import load_label_errors, review_notes
+from labelnoise.detect import LabelIssues
 
 SOURCE = Path(os.environ.get("LABELNOISE_DATA", Path(__file__).parents[3] / "shared" / "data"))
 
@@ -21,39 +23,48 @@ SOURCE = Path(os.environ.get("LABELNOISE_DATA", Path(__file__).parents[3] / "sha
 def test_bundle_shapes(name, n_errors):
     data = load_label_errors(name)
     assert data.pred_probs.shape == (10000, 10) and data.pred_probs.dtype == np.float64
-    assert data.labels.shape == (10000,) and data.classes.shape == (10,)
-    assert int(data.confirmed.sum()) == n_errors
-    assert data.review_votes.shape == (data.review_ids.shape[0], 4)
+    assert data.labels.shape == (10000,) and len(data.classes) == 10
+    assert int(data.verified_error.sum()) == n_errors
+    assert data.votes.shape == (data.candidate_ids.shape[0], 4)
 
 
 def test_cifar10_numbers_of_the_paper():
     data = load_label_errors("cifar10")
     issues = labelnoise.find_label_issues(data.labels, data.pred_probs)
-    review = review_flagged(issues.mask, data)
-    assert (review.n_flagged, review.n_reviewed, review.n_confirmed) == (284, 240, 49)
+    review = audit_flags(issues, verified=data.verified)
+    assert (review.n_flagged, review.n_flagged_reviewed, review.n_confirmed) == (284, 240, 49)
     assert review.precision == pytest.approx(49 / 240)
     assert review.relative_recall == pytest.approx(49 / 54)
 
 
 def test_review_by_hand():
-    """review_flagged against an obvious loop over the review records."""
+    """audit_flags on the bundled review against an obvious loop over its records."""
     data = load_label_errors("mnist")
     mask = np.zeros(10000, dtype=bool)
-    mask[data.review_ids[::3]] = True
+    mask[data.candidate_ids[::3]] = True
     mask[:50] = True
     reviewed = confirmed = 0
-    for row, votes in zip(data.review_ids, data.review_votes, strict=True):
+    for row, votes in zip(data.candidate_ids, data.votes, strict=True):
         if mask[row]:
             reviewed += 1
             confirmed += int(votes[0] < 3)
-    review = review_flagged(mask, data)
-    assert (review.n_flagged, review.n_reviewed, review.n_confirmed) == (
+    flags = LabelIssues(
+        mask=mask,
+        indices=np.flatnonzero(mask),
+        scores=np.zeros(mask.shape[0]),
+        given_labels=data.labels,
+        suggested_labels=data.labels,
+        method="by hand",
+        score_method="none",
+    )
+    review = audit_flags(flags, verified=data.verified)
+    assert (review.n_flagged, review.n_flagged_reviewed, review.n_confirmed) == (
         int(mask.sum()),
         reviewed,
         confirmed,
     )
     notes = review_notes(data)
-    assert (notes != "").sum() == data.review_ids.shape[0]
+    assert (notes != "").sum() == data.candidate_ids.shape[0]
 
 
 def test_unknown_name():
@@ -64,12 +75,17 @@ def test_unknown_name():
 @pytest.mark.realdata
 @pytest.mark.parametrize("name", ["cifar10", "mnist"])
 def test_bundle_equals_source(name):
+    """The bundled copy loads to exactly what the folder loader reads from the originals."""
     folder = SOURCE / "label-errors"
     if not folder.exists():
         pytest.skip(f"{folder} not present")
     data = load_label_errors(name)
-    np.testing.assert_array_equal(data.pred_probs, np.load(folder / f"{name}_test_pred_probs.npy"))
-    np.testing.assert_array_equal(data.labels, np.load(folder / f"{name}_test_labels.npy"))
+    original = load_from_folder(folder, dataset=name)
+    for field in ("labels", "pred_probs", "candidate_ids", "guessed_labels", "votes"):
+        np.testing.assert_array_equal(getattr(data, field), getattr(original, field), field)
+        assert getattr(data, field).dtype == getattr(original, field).dtype, field
+    np.testing.assert_array_equal(data.verified_error, original.verified_error)
+    assert (data.name, data.source) == (original.name, original.source)
     records = json.loads((folder / f"{name}_mturk.json").read_text())
-    assert data.review_ids.tolist() == [r["id"] for r in records]
-    assert data.review_votes[:, 0].tolist() == [r["mturk"]["given"] for r in records]
+    assert data.candidate_ids.tolist() == [r["id"] for r in records]
+    assert data.votes[:, 0].tolist() == [r["mturk"]["given"] for r in records]

@@ -7,6 +7,7 @@
     write_results(frame, out_dir)                        results.csv, .md, f1_vs_noise.png
     detection_metrics(mask, scores, is_flipped)          precision, recall, F1, AUROC, AUPRC
     audit_test_set(labels, pred_probs, verified=...)     flags checked against a human review
+    audit_flags(issues, verified=...)                    the same, for flags you already have
     corrected_accuracy(predictions, labels, corrections) models re-ranked on corrected labels
 
 Each run corrupts a dataset's true labels (:mod:`labelnoise.simulate`), cross-validates a
@@ -16,11 +17,12 @@ the labels that were really flipped. A detector is any callable
 ``(labels, pred_probs, features) -> LabelIssues``; built in are every method of
 :func:`labelnoise.find_label_issues` and, as ``rank:<score>``, every ranking score.
 
-:func:`audit_test_set` and :func:`corrected_accuracy` follow "Pervasive Label Errors in
-Test Sets" (Northcutt, Athalye & Mueller, 2021) on real test sets with a human review.
+:func:`audit_test_set`, :func:`audit_flags` and :func:`corrected_accuracy` follow
+"Pervasive Label Errors in Test Sets" (Northcutt, Athalye & Mueller, 2021) on real test
+sets with a human review.
 """
 
-from labelnoise.bench._audit import TestSetAudit, audit_test_set, corrected_accuracy
+from labelnoise.bench._audit import TestSetAudit, audit_flags, audit_test_set, corrected_accuracy
 from labelnoise.bench._config import BenchConfig, DatasetSpec, NoiseKind, NoiseSpec
 from labelnoise.bench._detectors import (
     Detector,
@@ -46,6 +48,7 @@ __all__ = [
     "NoiseSpec",
     "Progress",
     "TestSetAudit",
+    "audit_flags",
     "audit_test_set",
     "corrected_accuracy",
     "default_config",

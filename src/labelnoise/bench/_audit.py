@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from labelnoise._errors import InputError
-from labelnoise.detect import find_label_issues
+from labelnoise.detect import LabelIssues, find_label_issues
 
-__all__ = ["TestSetAudit", "audit_test_set", "corrected_accuracy"]
+__all__ = ["TestSetAudit", "audit_flags", "audit_test_set", "corrected_accuracy"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -124,8 +124,7 @@ def audit_test_set(
     verified : mapping of int to bool
         The human review: row index -> True where reviewers confirmed the given label is
         wrong, False where they kept it. Rows not in the mapping were not reviewed. For
-        :func:`labelnoise.datasets.load_label_errors` data:
-        ``dict(zip(errors.candidate_ids.tolist(), errors.verified_error.tolist()))``.
+        :func:`labelnoise.datasets.load_label_errors` data: ``errors.verified``.
     **find_kwargs
         Passed to :func:`labelnoise.find_label_issues` (``method=``, ``rank_by=``, ...).
 
@@ -144,7 +143,36 @@ def audit_test_set(
     >>> audit.n_flagged, audit.n_confirmed, audit.precision
     (1, 1, 1.0)
     """
-    issues = find_label_issues(labels, pred_probs, **find_kwargs)
+    return audit_flags(find_label_issues(labels, pred_probs, **find_kwargs), verified=verified)
+
+
+def audit_flags(issues: LabelIssues, *, verified: Mapping[int, bool]) -> TestSetAudit:
+    """Check a detector's flags against a human review (the second half of
+    :func:`audit_test_set`, for flags you already have).
+
+    Parameters
+    ----------
+    issues : LabelIssues
+        The flags, from :func:`labelnoise.find_label_issues`.
+    verified : mapping of int to bool
+        The human review, as in :func:`audit_test_set` (``LabelErrors.verified`` for the
+        label-errors test sets).
+
+    Returns
+    -------
+    TestSetAudit
+
+    Examples
+    --------
+    >>> import labelnoise
+    >>> from labelnoise.bench import audit_flags
+    >>> from labelnoise.demo import load_label_errors
+    >>> data = load_label_errors("cifar10")
+    >>> issues = labelnoise.find_label_issues(data.labels, data.pred_probs)
+    >>> audit = audit_flags(issues, verified=data.verified)
+    >>> audit.n_flagged, audit.n_flagged_reviewed, audit.n_confirmed, audit.n_confirmed_total
+    (284, 240, 49, 54)
+    """
     n = int(issues.mask.shape[0])
     rows, confirmed = _check_verified(verified, n)
     reviewed_flag = issues.mask[rows]

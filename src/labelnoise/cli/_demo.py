@@ -7,14 +7,15 @@ from pathlib import Path
 from typing import cast
 
 import click
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from labelnoise.bench import TestSetAudit, audit_flags
 from labelnoise.cli._console import make_console, progress_bar
 from labelnoise.cli._inputs import debug_option, force_option, issues_frame
 from labelnoise.cli._output import claim_output, write_atomic
-from labelnoise.demo import DATASETS, DemoName, HumanReview, load_label_errors, review_flagged
-from labelnoise.demo._review import review_notes
+from labelnoise.demo import DATASETS, DemoName, load_label_errors, review_notes
 from labelnoise.detect import find_label_issues
 from labelnoise.noise import estimate_noise
 
@@ -28,12 +29,13 @@ _INTRO = (
 )
 
 
-def _run(name: str, out: Path, force: bool) -> tuple[HumanReview, Path]:
+def _run(name: str, out: Path, force: bool) -> tuple[TestSetAudit, Path]:
     """Find issues in one bundled dataset; write its issues CSV and HTML report."""
     from labelnoise.report import render_report
 
     data = load_label_errors(cast(DemoName, name))
-    labels, classes = data.classes[data.labels], data.classes.tolist()
+    classes = list(data.classes)
+    labels = np.asarray(classes)[data.labels]
     issues = find_label_issues(labels, data.pred_probs, classes=classes)
     noise = estimate_noise(labels, data.pred_probs, classes=classes)
     html = render_report(
@@ -43,7 +45,7 @@ def _run(name: str, out: Path, force: bool) -> tuple[HumanReview, Path]:
         issues=issues,
         noise=noise,
         notes={"Human review": review_notes(data)},
-        title=f"{data.title} (labelnoise demo)",
+        title=f"{DATASETS[data.name]} (labelnoise demo)",
         details={
             "Data": "cleanlab/label-errors, bundled (no images)",
             "Human review": "5 workers per candidate; < 3 keeping the label = error",
@@ -52,10 +54,10 @@ def _run(name: str, out: Path, force: bool) -> tuple[HumanReview, Path]:
     write_atomic(out / f"{name}-issues.csv", issues_frame(issues).to_csv(index=False), force=force)
     report = out / f"{name}-report.html"
     write_atomic(report, html, force=force)
-    return review_flagged(issues.mask, data), report
+    return audit_flags(issues, verified=data.verified), report
 
 
-def _table(reviews: dict[str, HumanReview]) -> Table:
+def _table(reviews: dict[str, TestSetAudit]) -> Table:
     table = Table(title="Flagged examples checked against the human review", title_justify="left")
     for column in ("test set", "flagged", "reviewed", "confirmed", "precision", "rel. recall"):
         table.add_column(column, justify="left" if column == "dataset" else "right")
@@ -63,20 +65,20 @@ def _table(reviews: dict[str, HumanReview]) -> Table:
         table.add_row(
             DATASETS[name].removesuffix(" test set"),
             f"{r.n_flagged:,}",
-            f"{r.n_reviewed:,}",
-            f"{r.n_confirmed} of {r.n_errors}",
+            f"{r.n_flagged_reviewed:,}",
+            f"{r.n_confirmed} of {r.n_confirmed_total}",
             f"{100 * r.precision:.1f}%",
             f"{100 * r.relative_recall:.1f}%",
         )
     return table
 
 
-def _explain(console: Console, reviews: dict[str, HumanReview]) -> None:
+def _explain(console: Console, reviews: dict[str, TestSetAudit]) -> None:
     for name, r in reviews.items():
         console.print(
-            f"{DATASETS[name]}: [bold]{r.n_confirmed} of the {r.n_errors}[/] human-validated "
-            f"label errors are flagged ({r.n_flagged:,} flagged in all, {r.n_reviewed:,} of them "
-            f"reviewed, {r.n_confirmed} confirmed)."
+            f"{DATASETS[name]}: [bold]{r.n_confirmed} of the {r.n_confirmed_total}[/] "
+            f"human-validated label errors are flagged ({r.n_flagged:,} flagged in all, "
+            f"{r.n_flagged_reviewed:,} of them reviewed, {r.n_confirmed} confirmed)."
         )
     console.print(
         "Precision counts only flagged rows that humans reviewed; relative recall is the "

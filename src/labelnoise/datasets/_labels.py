@@ -28,7 +28,7 @@ _N_SOURCE = (
 _H_SOURCE = (
     "CIFAR-10H (Peterson et al., ICCV 2019), github.com/jcpeterson/cifar-10h, CC BY-NC-SA 4.0"
 )
-_E_SOURCE = (
+LABEL_ERRORS_SOURCE = (
     "Pervasive Label Errors in Test Sets (Northcutt, Athalye & Mueller, 2021), "
     "github.com/cleanlab/label-errors, Apache-2.0"
 )
@@ -197,5 +197,5 @@ def load_label_errors(path: PathLike, *, dataset: Literal["cifar10", "mnist"]) -
         verified_error=votes[:, 0] < 3,
         classes=CIFAR10_CLASSES if dataset == "cifar10" else MNIST_CLASSES,
         name=dataset,
-        source=_E_SOURCE,
+        source=LABEL_ERRORS_SOURCE,
     )

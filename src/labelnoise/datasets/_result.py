@@ -170,6 +170,13 @@ class LabelErrors:
     name: str
     source: str
 
+    @property
+    def verified(self) -> dict[int, bool]:
+        """The review as a mapping row -> confirmed error, as
+        :func:`labelnoise.bench.audit_test_set` and :func:`labelnoise.bench.audit_flags`
+        take it."""
+        return dict(zip(self.candidate_ids.tolist(), self.verified_error.tolist(), strict=True))
+
     def __post_init__(self) -> None:
         _freeze(
             self.labels,

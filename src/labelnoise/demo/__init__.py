@@ -2,19 +2,17 @@
 
 :func:`load_label_errors` reads the pred_probs, labels and human (Mechanical Turk) review
 bundled with the package (Northcutt, Athalye, Mueller, NeurIPS 2021; Apache-2.0), and
-:func:`review_flagged` scores a set of flagged rows against that review. Only rows that
+:func:`labelnoise.bench.audit_flags` scores a detector's flags against that review. Only rows that
 some detector flagged were shown to workers, so the review measures precision among
 reviewed rows and a *relative* recall, never absolute recall.
 """
 
-from labelnoise.demo._data import DATASETS, DemoName, LabelErrorsData, load_label_errors
-from labelnoise.demo._review import HumanReview, review_flagged
+from labelnoise.demo._data import DATASETS, DemoName, load_label_errors
+from labelnoise.demo._review import review_notes
 
 __all__ = [
     "DATASETS",
     "DemoName",
-    "HumanReview",
-    "LabelErrorsData",
     "load_label_errors",
-    "review_flagged",
+    "review_notes",
 ]
