@@ -339,7 +339,9 @@ def _boundary_cut(
     with at least ``want`` of them is finished exactly from those alone, since every
     margin left out is smaller; the cells left short are redone with every margin.
     """
-    floor = _margin_floor(problem, stats, _CellTable.build(cells, problem.n_classes), want)
+    table = _CellTable.build(cells, problem.n_classes)
+    # with few quota columns per class the pairs are few anyway: no floor to estimate
+    floor = 0.0 if table.columns is not None else _margin_floor(problem, stats, table, want)
     short = _cut_pass(problem, stats, cells, want, mask, chunk_size, floor)
     if floor > 0 and short.any():
         retry = np.flatnonzero(short)
