@@ -275,9 +275,9 @@ def test_margin_floor_is_used_and_can_leave_cells_short(problem, monkeypatch):
     original = _prune._cut_pass
 
     def spy(*args):
-        short = original(*args)
-        calls.append((args[-1], int(short.sum())))
-        return short
+        short, starved = original(*args)
+        calls.append((args[-1], args[2].size, short.copy(), starved.copy()))
+        return short, starved
 
     monkeypatch.setattr(_prune, "_cut_pass", spy)
     monkeypatch.setattr(_prune, "_FLOOR_SAMPLE", 160)
@@ -286,6 +286,33 @@ def test_margin_floor_is_used_and_can_leave_cells_short(problem, monkeypatch):
     find_label_issues(case.labels, case.pred_probs)
     assert calls[0][0] > 0  # a positive floor on the first try
     assert len(calls) == 2 and calls[1][0] == 0.0  # short cells retried with every margin
+    _, _, short, starved = calls[0]
+    assert calls[1][1] == int((short & starved).sum()) > 0  # only cells the floor starved
+
+
+def test_cells_tied_at_the_cut_skip_the_retry(problem, oracle, monkeypatch):
+    """A cell with enough margins above the floor but equal margins at its cut goes
+    straight to the exact fallback (a retry without the floor would meet the same tie),
+    and the answer is still cleanlab's."""
+    from labelnoise.detect import _prune
+
+    calls = []
+    original = _prune._cut_pass
+
+    def spy(*args):
+        short, starved = original(*args)
+        calls.append((short.copy(), starved.copy()))
+        return short, starved
+
+    monkeypatch.setattr(_prune, "_cut_pass", spy)
+    monkeypatch.setattr(_prune, "_FLOOR_SAMPLE", 400)
+    monkeypatch.setattr(_prune, "_PAIRS_PER_WANTED", 3)
+    case = problem(41_998, n=3000, n_classes=10, noise=0.3, decimals=1)
+    got = find_label_issues(case.labels, case.pred_probs)
+    expected = oracle.find_label_issues(case.labels, case.pred_probs, "prune_by_noise_rate")
+    np.testing.assert_array_equal(got.mask, expected)
+    short, starved = calls[0]
+    assert (short & ~starved).any()  # tied, not retried
 
 
 # --------------------------------------------------------------------------------------------

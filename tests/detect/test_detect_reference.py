@@ -10,7 +10,12 @@ import pytest
 from labelnoise import estimate_noise, find_label_issues, label_quality_scores
 from labelnoise._validation import check_problem
 from labelnoise.detect import clean_probability
-from labelnoise.detect._auto import NOISE_FLOOR, label_posterior, noise_structure
+from labelnoise.detect._auto import (
+    NOISE_FLOOR,
+    label_posterior,
+    noise_structure,
+    smoothed_noise,
+)
 from labelnoise.detect._mixture import fit_beta, fit_gaussian
 from labelnoise.noise._pass import confident_pass
 
@@ -129,8 +134,14 @@ def test_label_posterior_matches_formula(seed, problem):
     posterior = label_posterior(checked, confident_pass(checked))
     estimate = estimate_noise(case.labels, case.pred_probs)
     k = case.n_classes
-    noise = (1 - NOISE_FLOOR) * estimate.noise_matrix + NOISE_FLOOR / k
-    noise = noise / noise.sum(axis=0)
+    joint = estimate.confident_joint  # calibrated
+    rate = 1 - sum(joint[j][j] for j in range(k)) / joint.sum()
+    floor = NOISE_FLOOR * max(rate, 1 / case.n) / (k - 1)
+    noise = [
+        [estimate.noise_matrix[i][j] + (floor if i != j else 0.0) for j in range(k)]
+        for i in range(k)
+    ]
+    noise = np.array(noise) / np.sum(noise, axis=0)
     thresholds = np.minimum(estimate.thresholds, 1.0)
     for i in range(case.n):
         adjusted = [case.pred_probs[i, j] / thresholds[j] for j in range(k)]
@@ -145,22 +156,29 @@ def test_label_posterior_matches_formula(seed, problem):
         assert posterior[i] == pytest.approx(expected, rel=1e-9, abs=1e-12)
 
 
-def _slow_structure(calibrated, noise):
-    k = len(calibrated)
+def _slow_structure(joint, noise):
+    """Unbiased Simpson concentration of each column's off-diagonal counts, 0 for even
+    spreading over the other labels in the joint and 1 for one label, mass-weighted."""
+    k = len(joint)
     if k == 2:
         rates = [1 - noise[0][0], 1 - noise[1][1]]
         mean = sum(rates) / 2
         spread = (sum((r - mean) ** 2 for r in rates) / 2) ** 0.5
         return min(1.0, spread / mean) if mean > 0 else 0.0
-    top = total = 0.0
+    present = [sum(joint[i]) > 0 for i in range(k)]
+    weighted = total = 0.0
     for j in range(k):
-        column = [float(calibrated[i][j]) for i in range(k) if i != j]
-        top += max(column)
-        total += sum(column)
+        column = [float(joint[i][j]) for i in range(k) if i != j]
+        m = sum(column)
+        others = sum(present) - present[j]
+        if m <= 1 or others < 2:
+            continue
+        same_pair = sum(x * (x - 1) for x in column) / (m * (m - 1))
+        weighted += m * (same_pair - 1 / others) / (1 - 1 / others)
+        total += m
     if total == 0:
         return 0.0
-    even = 1 / (k - 1)
-    return min(1.0, max(0.0, (top / total - even) / (1 - even)))
+    return min(1.0, max(0.0, weighted / total))
 
 
 def _slow_ranks(values):
@@ -181,7 +199,7 @@ def test_auto_scores_match_slow_mix(seed, problem):
     checked = check_problem(case.labels, case.pred_probs)
     posterior = label_posterior(checked, confident_pass(checked))
     estimate = estimate_noise(case.labels, case.pred_probs)
-    structure = _slow_structure(estimate.confident_joint, estimate.noise_matrix)
+    structure = _slow_structure(confident_pass(checked).confident_joint, estimate.noise_matrix)
     weight = min(1.0, 0.5 + structure)
     margin = label_quality_scores(case.labels, case.pred_probs, method="normalized_margin")
     mixed = [
@@ -199,12 +217,45 @@ def test_noise_structure_extremes():
     equal noise rates are 0."""
     uniform = np.full((4, 4), 5) + np.diag([50] * 4)
     assert noise_structure(uniform, np.eye(4)) == 0.0
+    assert noise_structure(np.diag([50] * 4), np.eye(4)) == 0.0  # no wrong labels
     pairs = np.diag([50] * 4) + np.roll(np.eye(4, dtype=int), 1, axis=0) * 9
     assert noise_structure(pairs, np.eye(4)) == 1.0
     even_binary = np.array([[0.8, 0.2], [0.2, 0.8]])
     assert noise_structure(np.eye(2), even_binary) == 0.0
     one_sided = np.array([[0.6, 0.0], [0.4, 1.0]])
     assert noise_structure(np.eye(2), one_sided) == 1.0
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_noise_structure_is_near_zero_for_few_uniform_errors(seed):
+    """With few wrong labels per class spread at random, the largest cell's share looks
+    concentrated by chance; the unbiased concentration does not (its mean is 0 before
+    clipping, so the clipped value stays small)."""
+    rng = np.random.default_rng(seed)
+    k = 20
+    joint = np.diag(rng.integers(20, 40, size=k)).astype(float)
+    for j in range(k):  # four wrong labels per true class, spread uniformly
+        for i in rng.choice([c for c in range(k) if c != j], size=4):
+            joint[i, j] += 1
+    largest_share = sum(np.delete(joint[:, j], j).max() for j in range(k)) / (4 * k)
+    assert largest_share >= 0.25  # vs 1/19 for even spreading: biased upwards
+    assert noise_structure(joint, np.eye(k)) < 0.1
+
+
+def test_smoothed_noise_floor_scales_with_the_noise_rate():
+    """The floor added off the diagonal is NOISE_FLOOR times the estimated noise rate over
+    the other classes, so nearly clean data keeps its (sparse) confusions distinct."""
+    joint = np.diag([998.0, 1000.0, 1000.0])
+    joint[0, 1] = 2.0  # 2 wrong labels of 3000
+    noise = joint / joint.sum(axis=0)
+    smoothed = smoothed_noise(joint, noise, 3000)
+    np.testing.assert_allclose(smoothed.sum(axis=0), 1.0)
+    floor = NOISE_FLOOR * (2 / 3000) / 2
+    assert smoothed[2, 1] == pytest.approx(floor / (1 + 2 * floor), rel=1e-12)
+    assert smoothed[0, 1] > 50 * smoothed[2, 1]  # the observed confusion stays dominant
+    clean = smoothed_noise(np.eye(3) * 10, np.eye(3), 30)
+    floor = NOISE_FLOOR * (1 / 30) / 2  # no wrong labels: the rate counts as 1/n
+    assert clean[1, 0] == pytest.approx(floor / (1 + 2 * floor), rel=1e-12)
 
 
 @pytest.mark.parametrize("seed", range(10))

@@ -16,17 +16,25 @@ benchmark (``benchmarks/detectors.py``, results in ``docs/detectors.md``):
   where ``p~`` are the predicted probabilities divided by each class's confident
   threshold (the model's mean confidence on the examples labelled with that class) and
   renormalized, and ``N[k, j] = P(given = k | true = j)`` is confident learning's noise
-  matrix, smoothed by 1% so that no confusion is impossible. A label commonly confused
-  with the model's preferred class loses more than one rarely confused with it, which
-  pays under structured noise (pair flips, sparse transition matrices, human confusions);
+  matrix, smoothed so that no confusion is impossible: each off-diagonal cell gains 5% of
+  the estimated noise rate spread evenly over the other classes, then columns are
+  renormalized (the floor scales with the noise: a fixed 1% floor swamped the matrix on
+  nearly clean data, where 0.15% of labels are wrong). A label commonly confused with the
+  model's preferred class loses more than one rarely confused with it, which pays under
+  structured noise (pair flips, sparse transition matrices, human confusions);
 * the normalized margin ``p[k] - max_{j != k} p[j]`` (as cleanlab ranks), better when the
   noise is close to uniform, where the matrix adds estimation noise and little else.
 
 The score is ``w * rank(posterior) + (1 - w) * rank(margin)`` (percentile ranks), with
-``w = min(1, 1/2 + S)`` and ``S`` in [0, 1] the *structure* of the estimated noise: with
-more than two classes, how concentrated each true class's off-diagonal mass of the
-calibrated joint is on a single given label (0 when spread evenly, 1 when all on one);
-with two classes, the coefficient of variation of the two noise rates (asymmetric noise).
+``w = min(1, 1/2 + S)`` and ``S`` in [0, 1] the *structure* of the estimated noise. With
+more than two classes it is, per true class ``j``, the unbiased estimate of Simpson's
+concentration ``sum_i P(given = i | true = j, wrong)^2`` from the off-diagonal counts
+``x_i`` of the (uncalibrated, so integer) confident joint's column,
+``sum x_i (x_i - 1) / (m (m - 1))`` with ``m = sum x_i``, rescaled so that even spreading
+over the ``c`` other present labels is 0 and all on one label is 1, then averaged weighted
+by ``m``. Unbiased matters: with few wrong labels per class, the plain share of the
+largest cell looks concentrated by chance alone. With two classes, ``S`` is the
+coefficient of variation of the two noise rates (asymmetric noise).
 
 With ``features`` as well, the model's probabilities are averaged with the neighbour-vote
 shares of :mod:`labelnoise.detect._knn` before both steps.
@@ -44,10 +52,17 @@ from labelnoise.noise._latent import estimate_latent
 from labelnoise.noise._pass import ConfidentPass
 from labelnoise.scores._scores import quality_scores
 
-__all__ = ["NOISE_FLOOR", "auto_flags", "auto_scores", "label_posterior", "noise_structure"]
+__all__ = [
+    "NOISE_FLOOR",
+    "auto_flags",
+    "auto_scores",
+    "label_posterior",
+    "noise_structure",
+    "smoothed_noise",
+]
 
-#: Share of uniform confusion mixed into the estimated noise matrix.
-NOISE_FLOOR = 0.01
+#: Share of the estimated noise rate added to every off-diagonal cell of the noise matrix.
+NOISE_FLOOR = 0.05
 
 
 def _adjusted(pred_probs: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
@@ -65,14 +80,27 @@ def _latent(stats: ConfidentPass) -> tuple[np.ndarray, np.ndarray]:
     return calibrated, estimate_latent(calibrated, counts, converge=True)[1]
 
 
+def smoothed_noise(calibrated: np.ndarray, noise: np.ndarray, n: int) -> np.ndarray:
+    """``noise`` with ``NOISE_FLOOR`` times the estimated noise rate (at least ``1/n``)
+    spread evenly over each column's off-diagonal cells, columns renormalized."""
+    n_classes = noise.shape[0]
+    total = float(calibrated.sum())
+    rate = (total - float(np.trace(calibrated))) / total if total > 0 else 0.0
+    floor = NOISE_FLOOR * max(rate, 1.0 / n) / (n_classes - 1)
+    out = np.asarray(noise, dtype=np.float64) + floor
+    out[np.diag_indices(n_classes)] -= floor
+    return out / out.sum(axis=0, keepdims=True)
+
+
 def label_posterior(
-    problem: Problem, stats: ConfidentPass, noise: np.ndarray | None = None
+    problem: Problem,
+    stats: ConfidentPass,
+    latent: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
-    """``P(true label = given label | x)`` under the estimated noise process, shape (n,)."""
-    if noise is None:
-        noise = _latent(stats)[1]
-    noise = (1 - NOISE_FLOOR) * noise + NOISE_FLOOR / problem.n_classes
-    noise = noise / noise.sum(axis=0, keepdims=True)
+    """``P(true label = given label | x)`` under the estimated noise process, shape (n,);
+    ``latent`` is ``(calibrated joint, noise matrix)``, estimated when not given."""
+    calibrated, noise = _latent(stats) if latent is None else latent
+    noise = smoothed_noise(calibrated, noise, problem.n)
     adjusted = _adjusted(problem.pred_probs.astype(np.float64), stats.thresholds)
     rows = np.arange(problem.n)
     weights = noise[problem.labels]  # weights[i, j] = P(given = label_i | true = j)
@@ -81,29 +109,36 @@ def label_posterior(
     return np.asarray(own / np.clip(total, 1e-300, None))
 
 
-def noise_structure(calibrated: np.ndarray, noise: np.ndarray) -> float:
-    """How far the estimated noise is from uniform, in [0, 1] (see the module docstring)."""
-    n_classes = calibrated.shape[0]
+def noise_structure(confident_joint: np.ndarray, noise: np.ndarray) -> float:
+    """How far the estimated noise is from uniform, in [0, 1] (see the module docstring):
+    ``confident_joint`` holds counts of examples (not calibrated), ``noise`` is
+    ``P(given | true)``."""
+    n_classes = confident_joint.shape[0]
     if n_classes == 2:
         rates = 1.0 - np.diagonal(noise)
         mean = float(rates.mean())
         return min(1.0, float(rates.std()) / mean) if mean > 0 else 0.0
-    off = np.asarray(calibrated, dtype=np.float64).copy()
+    joint = np.asarray(confident_joint, dtype=np.float64)
+    off = joint.copy()
     np.fill_diagonal(off, 0.0)
-    mass = off.sum(axis=0)  # off-diagonal mass of each true class (column)
-    if mass.sum() <= 0:
+    present = joint.sum(axis=1) > 0  # given labels seen in the joint
+    others = present.sum() - present  # other present labels a column can spread over
+    mass = off.sum(axis=0)
+    usable = (mass > 1) & (others >= 2)
+    if not usable.any():
         return 0.0
-    concentration = float(off.max(axis=0).sum() / mass.sum())
-    even = 1.0 / (n_classes - 1)
-    return float(np.clip((concentration - even) / (1.0 - even), 0.0, 1.0))
+    mass, others = mass[usable], others[usable]
+    simpson = ((off[:, usable] ** 2).sum(axis=0) - mass) / (mass * (mass - 1))
+    excess = (simpson - 1 / others) / (1 - 1 / others)
+    return float(np.clip((mass * excess).sum() / mass.sum(), 0.0, 1.0))
 
 
 def auto_scores(problem: Problem, stats: ConfidentPass) -> np.ndarray:
     """Percentile-rank mix of the label posterior and the normalized margin, in (0, 1]
     (lower: more likely mislabelled), weighted by :func:`noise_structure`."""
     calibrated, noise = _latent(stats)
-    weight = min(1.0, 0.5 + noise_structure(calibrated, noise))
-    posterior = label_posterior(problem, stats, noise)
+    weight = min(1.0, 0.5 + noise_structure(stats.confident_joint, noise))
+    posterior = label_posterior(problem, stats, (calibrated, noise))
     if weight >= 1.0:
         return rank_average([posterior])
     margin = quality_scores(problem, "normalized_margin")

@@ -292,7 +292,8 @@ class _Pairs:
 
 def _histogram_keys(cell: np.ndarray, bins: np.ndarray, n_bins: int) -> np.ndarray:
     """Unsigned ``cell * n_bins + bin`` keys, summed by a :class:`CellCounter`."""
-    keys = cell.astype(np.uint64 if cell.dtype.itemsize > 4 else np.uint32)
+    wide = cell.dtype.itemsize > 4 or (int(cell.max(initial=0)) + 1) * n_bins >= 2**32
+    keys = cell.astype(np.uint64 if wide else np.uint32)
     np.multiply(keys, n_bins, out=keys)
     np.add(keys, bins, out=keys)
     return keys
@@ -336,16 +337,19 @@ def _boundary_cut(
     """Mark the largest margins of each cell; return which cells need the exact fallback.
 
     A first try keeps only margins at or above a floor (:func:`_margin_floor`): a cell
-    with at least ``want`` of them is finished exactly from those alone, since every
-    margin left out is smaller; the cells left short are redone with every margin.
+    with at least ``want`` of them is decided from those alone, since every margin left
+    out is strictly smaller (if it is still short, equal margins at its cut make it so,
+    and they would without the floor too); the cells with fewer are redone with every
+    margin.
     """
     table = _CellTable.build(cells, problem.n_classes)
     # with few quota columns per class the pairs are few anyway: no floor to estimate
     floor = 0.0 if table.columns is not None else _margin_floor(problem, stats, table, want)
-    short = _cut_pass(problem, stats, cells, want, mask, chunk_size, floor)
-    if floor > 0 and short.any():
-        retry = np.flatnonzero(short)
-        short[retry] = _cut_pass(problem, stats, cells[retry], want[retry], mask, chunk_size, 0.0)
+    short, starved = _cut_pass(problem, stats, cells, want, mask, chunk_size, floor)
+    retry = np.flatnonzero(short & starved) if floor > 0 else np.empty(0, dtype=np.intp)
+    if retry.size:
+        again, _ = _cut_pass(problem, stats, cells[retry], want[retry], mask, chunk_size, 0.0)
+        short[retry] = again
     return short
 
 
@@ -357,9 +361,10 @@ def _cut_pass(
     mask: np.ndarray,
     chunk_size: int | None,
     floor: float,
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """Mark the largest margins (at least ``floor``) of each cell; return which cells
-    are not finished (too few margins above the floor, or ties at the cut).
+    are not finished (too few margins above the floor, or ties at the cut), and which
+    had fewer than ``want`` margins at or above the floor.
 
     Pass 1 counts each cell's margins by bin; the bin holding the ``want``-th largest
     (``cut``) follows. Pass 2 marks every pair above that bin (they are chosen whatever
@@ -403,7 +408,7 @@ def _cut_pass(
         ):
             mask[above_rows + rows.start] = True
             parts.append((c, value, row + rows.start))
-    return _finish_cut(parts, cells.size, need, mask)
+    return _finish_cut(parts, cells.size, need, mask), above[:, 0] < want
 
 
 def _finish_cut(
