@@ -3,8 +3,8 @@
 Reproduces the two analyses of "Pervasive Label Errors in Test Sets Destabilize Machine
 Learning Benchmarks" (Northcutt, Athalye & Mueller, 2021) with labelnoise.bench:
 
-1. ``audit_test_set``: each confident-learning method on the released out-of-sample
-   pred_probs, its flags checked against the Mechanical Turk review (5 workers per
+1. ``audit_test_set``: each confident-learning method, and ``auto``, on the released
+   out-of-sample pred_probs, its flags checked against the Mechanical Turk review (5 workers per
    candidate; fewer than 3 keeping the given label = confirmed error).
 2. ``corrected_accuracy``: models scored on the original and on the corrected test labels.
    The corrected test set relabels a confirmed error when at least 3 of 5 workers chose
@@ -58,7 +58,7 @@ def _corrections(errors: LabelErrors) -> dict[int, int | None]:
 
 def audit_table(errors: LabelErrors) -> pd.DataFrame:
     rows = []
-    for method in CL_METHODS:
+    for method in (*CL_METHODS, "auto"):
         audit = audit_test_set(
             errors.labels, errors.pred_probs, verified=errors.verified, method=method
         )
