@@ -13,7 +13,7 @@ NAMES = np.array(["ant", "bee", "cow", "doe"])
 DETECTORS = {
     "auto": ("p", "f", "pf"),
     "small_loss": ("p",),
-    "knn": ("f", "pf"),
+    "knn": ("f",),  # pred_probs too: a warning (test_detect_errors)
     "linear_separation": ("f", "pf"),
     "linear_separation_small_loss": ("pf",),
 }
@@ -241,7 +241,28 @@ def test_clean_probability_matches_small_loss(case):
     p = clean_probability(case.labels, case.pred_probs)
     issues = find_label_issues(case.labels, case.pred_probs, method="small_loss")
     np.testing.assert_array_equal(issues.scores, p)
-    np.testing.assert_array_equal(issues.mask, p < 0.5)
+    disputed = case.pred_probs.argmax(axis=1) != case.labels
+    np.testing.assert_array_equal(issues.mask, (p < 0.5) & disputed)
+
+
+@pytest.mark.parametrize(
+    "method", ["small_loss", "linear_separation", "linear_separation_small_loss"]
+)
+def test_clean_data_is_not_flagged_by_the_mixtures(method):
+    """A two-component mixture splits any losses in two, clean ones too; rows whose
+    given label is the model's top class are never flagged, as in confident learning."""
+    rng = np.random.default_rng(5)
+    n = 400
+    labels = rng.integers(0, 3, n)
+    top = rng.beta(20, 1, n)
+    pred_probs = np.full((n, 3), 0.0)
+    pred_probs[:] = ((1 - top) / 2)[:, None]
+    pred_probs[np.arange(n), labels] = top
+    features = np.eye(3)[labels] + rng.normal(scale=0.1, size=(n, 3))
+    split = clean_probability(labels, pred_probs)
+    assert (split < 0.5).sum() > 20  # the mixture does split clean data
+    issues = find_label_issues(labels, pred_probs, features=features, method=method)
+    assert len(issues) == 0
 
 
 def test_clean_probability_constant_losses():

@@ -43,6 +43,35 @@ def test_features_ignored_by_confident_learning_warns(case):
         )
 
 
+def test_pred_probs_ignored_by_knn_warns(case):
+    with pytest.warns(UserWarning, match="pred_probs are not used by method='knn'"):
+        issues = find_label_issues(
+            case.labels, case.pred_probs, features=case.features, method="knn"
+        )
+    alone = find_label_issues(case.labels, features=case.features, method="knn")
+    np.testing.assert_array_equal(issues.mask, alone.mask)
+
+
+@pytest.mark.parametrize(
+    ("method", "with_features", "where"),
+    [
+        ("small_loss", False, "method='small_loss' does not use;"),
+        ("linear_separation", True, "method='linear_separation' does not use;"),
+        ("auto", True, "method='auto' does not use with features;"),
+    ],
+)
+def test_rank_ensemble_unused_warns(case, method, with_features, where):
+    models = [case.pred_probs, case.pred_probs[:, ::-1].copy()]
+    features = case.features if with_features else None
+    with pytest.warns(UserWarning, match=f"ensemble='rank' averages rankings, which {where}"):
+        find_label_issues(case.labels, models, features=features, method=method, ensemble="rank")
+
+
+def test_single_row_has_no_neighbours():
+    issues = find_label_issues([0], features=[[1.0, 2.0]], method="knn", classes=[0, 1])
+    assert len(issues) == 0 and issues.scores.tolist() == [1.0]
+
+
 def test_features_wrong_rows(case):
     with pytest.raises(InputError, match=r"features: expected shape \(60, d\)"):
         find_label_issues(case.labels, features=case.features[:-1], method="knn")

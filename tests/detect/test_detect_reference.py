@@ -128,6 +128,27 @@ def test_knn_voting_matches_slow_loop(seed, feature_case):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
+def test_knn_ranking_orders_equal_shares_by_weighted_votes(seed, feature_case):
+    """Flagged rows worst first: the share of agreeing neighbours, then (equal shares
+    being common) the similarity-weighted share, each neighbour weighing (1 + cos) / 2."""
+    rng = np.random.default_rng([seed, 12])
+    case = feature_case(seed, n=int(rng.integers(20, 60)), n_classes=int(rng.integers(2, 5)))
+    k = int(rng.integers(2, 8))
+    issues = find_label_issues(case.labels, features=case.features, method="knn", n_neighbors=k)
+    unit = [row / (np.linalg.norm(row) or 1.0) for row in case.features]
+    weighted = []
+    for i, near in enumerate(_slow_neighbours(case.features, min(k, case.n - 1))):
+        weights = [(1 + float(np.dot(unit[i], unit[j]))) / 2 for j in near]
+        agree = sum(
+            w for w, j in zip(weights, near, strict=True) if case.labels[j] == case.labels[i]
+        )
+        weighted.append(agree / sum(weights))
+    flagged = np.flatnonzero(issues.mask)
+    expected = sorted(flagged, key=lambda i: (issues.scores[i], weighted[i], i))
+    assert [int(i) for i in issues.indices] == [int(i) for i in expected]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
 def test_label_posterior_matches_formula(seed, problem):
     case = problem(seed, n=150, n_classes=int(np.random.default_rng(seed).integers(2, 6)))
     checked = check_problem(case.labels, case.pred_probs)

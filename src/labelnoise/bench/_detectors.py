@@ -63,6 +63,8 @@ def _find(
         options.update(
             {k: v for k, v in (("features", features), ("random_state", 0)) if k in parameters}
         )
+    if method == "knn":  # neighbour votes only: pred_probs would be ignored (with a warning)
+        return find_label_issues(labels, None, classes=range(pred_probs.shape[1]), **options)
     return find_label_issues(labels, pred_probs, **options)
 
 

@@ -149,16 +149,17 @@ def auto_flags(
     problem: Problem,
     stats: ConfidentPass,
     scores: np.ndarray,
-    tiebreak: np.ndarray | None = None,
+    tiebreak: list[np.ndarray] | None = None,
 ) -> np.ndarray:
     """Flag the ``off_diagonal_calibrated`` examples with the lowest ``scores``; equal
-    scores (common in a mix of ranks) go by the lower ``tiebreak`` (by default the
-    normalized margin), so the choice does not depend on the order of the rows."""
+    scores (common in a mix of ranks) go by the lower ``tiebreak[0]`` (by default the
+    normalized margin), then ``tiebreak[1]``, ..., so the choice does not depend on the
+    order of the rows."""
     calibrated = calibrate_confident_joint(stats.confident_joint, stats.index.counts)
     n_issues = issue_counts(stats, calibrated, problem.n).off_diagonal_calibrated
     mask = np.zeros(problem.n, dtype=bool)
     if n_issues > 0:
         if tiebreak is None:
-            tiebreak = quality_scores(problem, "normalized_margin")
-        mask[np.lexsort((tiebreak, scores))[:n_issues]] = True
+            tiebreak = [quality_scores(problem, "normalized_margin")]
+        mask[np.lexsort((*reversed(tiebreak), scores))[:n_issues]] = True
     return mask

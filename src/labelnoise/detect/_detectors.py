@@ -10,6 +10,7 @@ separation of clean and noisy examples in feature space). Each returns
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,11 +101,26 @@ def resolve_inputs(
             f"method={method!r} needs {needs}; pass out-of-sample pred_probs of shape (n, K) "
             "(e.g. from labelnoise.learn.cross_val_pred_probs).",
         )
+    if method == "knn" and pred_probs is not None:
+        warnings.warn(
+            "pred_probs are not used by method='knn' (neighbour votes only); use "
+            "method='auto' to combine them with the features.",
+            UserWarning,
+            stacklevel=3,
+        )
     problem: Problem | None = None
     members: tuple[Problem, ...] = ()
     if is_model_list(pred_probs):
         ens = combine(labels, pred_probs, ensemble=ensemble, classes=classes, normalize=normalize)
         problem, members = ens.problem, ens.members if ens.rank else ()
+        if ens.rank and (method != "auto" or features is not None):
+            warnings.warn(
+                f"ensemble='rank' averages rankings, which method={method!r} does not use"
+                f"{' with features' if method == 'auto' else ''}; the models' probabilities "
+                "are averaged instead (as ensemble='mean').",
+                UserWarning,
+                stacklevel=3,
+            )
     elif pred_probs is not None:
         problem = _dense(
             check_problem(
@@ -126,14 +142,13 @@ def _issues(
     suggested: np.ndarray,
     method: str,
     score_method: str,
-    tiebreak: np.ndarray | None = None,
+    tiebreak: list[np.ndarray] | None = None,
 ) -> LabelIssues:
-    """The result; ``indices`` worst first, equal scores by the lower ``tiebreak``."""
+    """The result; ``indices`` worst first, equal scores by the lower ``tiebreak[0]``,
+    then ``tiebreak[1]``, ..."""
     flagged = np.flatnonzero(mask)
-    if tiebreak is None:
-        indices = flagged[np.argsort(scores[flagged], kind="stable")]
-    else:
-        indices = flagged[np.lexsort((tiebreak[flagged], scores[flagged]))]
+    keys = [t[flagged] for t in reversed(tiebreak or [])]
+    indices = flagged[np.lexsort((*keys, scores[flagged]))]
     return LabelIssues(
         mask=mask,
         indices=indices,
@@ -147,9 +162,18 @@ def _issues(
 
 def _votes(
     inputs: Inputs, features: np.ndarray, n_neighbors: int, rng: np.random.Generator
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
+    """Neighbour vote shares and their similarity-weighted version (a tiebreak: plain
+    shares take few values, so many rows tie)."""
     neighbors = cosine_neighbors(features, n_neighbors, rng=rng)
-    return neighbor_votes(inputs.codes, neighbors, inputs.n_classes)
+    return (
+        neighbor_votes(inputs.codes, neighbors, inputs.n_classes),
+        neighbor_votes(inputs.codes, neighbors, inputs.n_classes, weighted=True),
+    )
+
+
+def _own(inputs: Inputs, shares: np.ndarray) -> np.ndarray:
+    return np.asarray(shares[np.arange(inputs.codes.shape[0]), inputs.codes])
 
 
 def _auto(
@@ -158,10 +182,12 @@ def _auto(
     """Count by confident learning, rank by the noise-adaptive mix (or ``rank_by``)."""
     problem = inputs.problem
     members = inputs.members
+    weighted = None
     if inputs.features is not None:
-        probs = _votes(inputs, inputs.features, n_neighbors, rng)
+        probs, weighted = _votes(inputs, inputs.features, n_neighbors, rng)
         if problem is not None:
             probs = (probs + problem.pred_probs) / 2
+            weighted = (weighted + problem.pred_probs) / 2
         problem = Problem(labels=inputs.codes, pred_probs=probs, classes=inputs.classes)
         members = ()
     if problem is None:  # resolve_inputs guarantees pred_probs or features
@@ -174,10 +200,17 @@ def _auto(
 
     stats = confident_pass(problem)
     scores = rank_average([score(m) for m in members]) if members else score(problem)
-    margin = quality_scores(problem, "normalized_margin")
-    mask = auto_flags(problem, stats, scores, margin)
+    tiebreak = [quality_scores(problem, "normalized_margin")]
+    if weighted is not None:  # then equal margins are common: weighted votes decide
+        tiebreak.append(
+            quality_scores(
+                Problem(labels=inputs.codes, pred_probs=weighted, classes=inputs.classes),
+                "normalized_margin",
+            )
+        )
+    mask = auto_flags(problem, stats, scores, tiebreak)
     score_method = rank_by or "noise_adaptive_rank"
-    return _issues(inputs, mask, scores, stats.argmax, "auto", score_method, margin)
+    return _issues(inputs, mask, scores, stats.argmax, "auto", score_method, tiebreak)
 
 
 def _small_loss(inputs: Inputs, mixture: str) -> np.ndarray:
@@ -194,7 +227,7 @@ def _linear(
         raise InputError("features", f"method={method!r} needs features.")
     small_loss = None
     if inputs.problem is None:
-        votes = _votes(inputs, inputs.features, n_neighbors, rng)
+        votes, _ = _votes(inputs, inputs.features, n_neighbors, rng)
         flagged, suggested = vote_flags(inputs.codes, votes)
         initial = ~flagged
     else:
@@ -207,7 +240,17 @@ def _linear(
         if small_loss is None:
             small_loss = _small_loss(inputs, mixture)  # raises: needs pred_probs
         p_clean = (p_clean + small_loss) / 2
-    return _issues(inputs, p_clean < 0.5, p_clean, suggested, method, "clean_probability")
+    mask = _disputed(inputs, p_clean < 0.5)
+    return _issues(inputs, mask, p_clean, suggested, method, "clean_probability")
+
+
+def _disputed(inputs: Inputs, mask: np.ndarray) -> np.ndarray:
+    """``mask`` without the rows whose given label is the model's top class (as in
+    confident learning): a mixture always splits the losses in two, clean data too, and
+    such a row has no better label to offer."""
+    if inputs.problem is None:
+        return mask
+    return mask & (inputs.problem.pred_probs.argmax(axis=1) != inputs.codes)
 
 
 def detect(
@@ -225,14 +268,17 @@ def detect(
     if method == "small_loss":
         p_clean = _small_loss(inputs, mixture)
         suggested = inputs.problem.pred_probs.argmax(axis=1)  # type: ignore[union-attr]
-        return _issues(inputs, p_clean < 0.5, p_clean, suggested, method, "clean_probability")
+        mask = _disputed(inputs, p_clean < 0.5)
+        return _issues(inputs, mask, p_clean, suggested, method, "clean_probability")
     if method == "knn":
         if inputs.features is None:
             raise InputError("features", "method='knn' needs features.")
-        votes = _votes(inputs, inputs.features, n_neighbors, rng)
+        votes, weighted = _votes(inputs, inputs.features, n_neighbors, rng)
         flagged, suggested = vote_flags(inputs.codes, votes)
-        own = votes[np.arange(inputs.codes.shape[0]), inputs.codes]
-        return _issues(inputs, flagged, own, suggested, method, "neighbor_agreement")
+        own = _own(inputs, votes)
+        return _issues(
+            inputs, flagged, own, suggested, method, "neighbor_agreement", [_own(inputs, weighted)]
+        )
     return _linear(inputs, method, n_neighbors=n_neighbors, mixture=mixture, rng=rng)
 
 

@@ -16,6 +16,7 @@ was chosen over pynndescent and faiss HNSW by measured recall and time.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,15 +76,17 @@ def _unit_rows(features: np.ndarray) -> np.ndarray:
     return features / np.where(norms > 0, norms, 1.0)
 
 
-def _exact(unit: np.ndarray, k: int) -> Neighbors:
+def _exact(unit: np.ndarray, k: int, queries: np.ndarray | None = None) -> Neighbors:
+    """Exact neighbours of the rows ``queries`` (default: every row)."""
     n = unit.shape[0]
+    queries = np.arange(n) if queries is None else queries
     rows_per_block = max(1, _BLOCK_BYTES // (unit.itemsize * n))
-    indices = np.empty((n, k), dtype=np.intp)
-    similarity = np.empty((n, k), dtype=np.float64)
-    for start in range(0, n, rows_per_block):
-        stop = min(n, start + rows_per_block)
-        sims = unit[start:stop] @ unit.T
-        sims[np.arange(stop - start), np.arange(start, stop)] = -np.inf  # never yourself
+    indices = np.empty((queries.size, k), dtype=np.intp)
+    similarity = np.empty((queries.size, k), dtype=np.float64)
+    for start in range(0, queries.size, rows_per_block):
+        stop = min(queries.size, start + rows_per_block)
+        sims = unit[queries[start:stop]] @ unit.T
+        sims[np.arange(stop - start), queries[start:stop]] = -np.inf  # never yourself
         top = np.argpartition(sims, n - k, axis=1)[:, n - k :]
         top_sims = np.take_along_axis(sims, top, axis=1).astype(np.float64)
         # most similar first; equal similarities by row number, so the result is unique
@@ -115,10 +118,14 @@ def _approximate(unit: np.ndarray, k: int, seed: int) -> Neighbors | None:
     drop = np.where(own.any(axis=1), own.argmax(axis=1), k)
     keep = np.ones(found.shape, dtype=bool)
     keep[np.arange(x.shape[0]), drop] = False
-    return Neighbors(
-        indices=found[keep].reshape(-1, k).astype(np.intp),
-        similarity=similarity[keep].reshape(-1, k).astype(np.float64),
-    )
+    indices = found[keep].reshape(-1, k).astype(np.intp)
+    similarity = similarity[keep].reshape(-1, k).astype(np.float64)
+    # the probed lists held fewer than k other rows (id -1): search those rows exactly
+    short = np.flatnonzero((indices < 0).any(axis=1))
+    if short.size:
+        exact = _exact(unit, k, short)
+        indices[short], similarity[short] = exact.indices, exact.similarity
+    return Neighbors(indices=indices, similarity=similarity)
 
 
 def cosine_neighbors(
@@ -130,22 +137,47 @@ def cosine_neighbors(
     """
     unit = _unit_rows(features)
     k = min(n_neighbors, unit.shape[0] - 1)
+    if k <= 0:  # a single row has no neighbours
+        empty = np.empty((unit.shape[0], 0))
+        return Neighbors(indices=empty.astype(np.intp), similarity=empty)
     if unit.shape[0] > EXACT_MAX_ROWS:
         found = _approximate(unit, k, int(rng.integers(2**31 - 1)))
         if found is not None:
             return found
+        warnings.warn(
+            f"exact neighbour search on {unit.shape[0]} rows (no approximate index: "
+            "faiss-cpu is not installed); this can take many minutes. Install "
+            "labelnoise[ann] for a faster approximate search.",
+            UserWarning,
+            stacklevel=2,
+        )
     return _exact(unit, k)
 
 
-def neighbor_votes(labels: np.ndarray, neighbors: Neighbors, n_classes: int) -> np.ndarray:
-    """Share of each row's neighbours carrying each label, shape (n, K); rows sum to 1."""
+def neighbor_votes(
+    labels: np.ndarray, neighbors: Neighbors, n_classes: int, *, weighted: bool = False
+) -> np.ndarray:
+    """Share of each row's neighbours carrying each label, shape (n, K); rows sum to 1.
+
+    ``weighted``: each neighbour counts by its cosine similarity shifted to [0, 1]
+    (``(1 + s) / 2``), so closer neighbours count more (used to order equal shares)."""
     n, k = neighbors.indices.shape
     votes = np.zeros((n, n_classes))
     if k == 0:
         votes[np.arange(n), labels] = 1.0
         return votes
-    np.add.at(votes, (np.repeat(np.arange(n), k), labels[neighbors.indices].ravel()), 1.0)
-    return votes / k
+    weight = (1.0 + np.clip(neighbors.similarity, -1.0, 1.0)).ravel() / 2 if weighted else 1.0
+    np.add.at(votes, (np.repeat(np.arange(n), k), labels[neighbors.indices].ravel()), weight)
+    total = votes.sum(axis=1, keepdims=True)
+    if not weighted:
+        return votes / k
+    empty = total[:, 0] <= 0  # every neighbour exactly opposite: fall back to counts
+    if empty.any():
+        votes[empty] = neighbor_votes(
+            labels, Neighbors(neighbors.indices[empty], neighbors.similarity[empty]), n_classes
+        )
+        total[empty] = 1.0
+    return votes / total
 
 
 def vote_flags(labels: np.ndarray, votes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -40,13 +40,21 @@ def _standardized(features: np.ndarray) -> np.ndarray:
     return np.asarray(centred / np.where(scale > 0, scale, 1.0), dtype=np.float64)
 
 
+def _halves(x: np.ndarray) -> np.ndarray:
+    """Split rows in two by content, not position (so the result does not depend on the
+    order of the rows): alternate along a fixed direction, equal rows together."""
+    direction = (np.arange(1, x.shape[1] + 1) * 0.6180339887498949) % 1.0 - 0.5
+    _, rank = np.unique(x @ direction, return_inverse=True)
+    return (rank.ravel() % 2).astype(bool)
+
+
 def _cross_fitted_noise(x: np.ndarray, noisy: np.ndarray) -> np.ndarray | None:
     """P(noisy) of every row from a classifier fitted on the other half of the rows."""
     # imported here: sklearn.linear_model pulls in heavy modules `import labelnoise` avoids
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
 
-    halves = (np.arange(x.shape[0]) % 2).astype(bool)
+    halves = _halves(x)
     out = np.empty(x.shape[0])
     for held_out in (halves, ~halves):
         train = ~held_out
