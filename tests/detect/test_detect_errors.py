@@ -67,6 +67,23 @@ def test_rank_ensemble_unused_warns(case, method, with_features, where):
         find_label_issues(case.labels, models, features=features, method=method, ensemble="rank")
 
 
+def test_all_zero_feature_rows_warn(case):
+    features = case.features.copy()
+    features[:3] = 0.0
+    with pytest.warns(UserWarning, match="3 feature rows are all zero"):
+        find_label_issues(case.labels, features=features, method="knn")
+
+
+def test_huge_features_keep_their_direction(case):
+    """Values near the float64 limit would overflow the norm; scaling rows is harmless."""
+    plain = find_label_issues(case.labels, features=case.features, method="knn")
+    huge = find_label_issues(
+        case.labels, features=case.features.astype(np.float64) * 1e300, method="knn"
+    )
+    np.testing.assert_array_equal(plain.mask, huge.mask)
+    np.testing.assert_allclose(plain.scores, huge.scores)
+
+
 def test_single_row_has_no_neighbours():
     issues = find_label_issues([0], features=[[1.0, 2.0]], method="knn", classes=[0, 1])
     assert len(issues) == 0 and issues.scores.tolist() == [1.0]

@@ -72,7 +72,21 @@ def check_features(features: Any, n: int) -> np.ndarray:
 
 
 def _unit_rows(features: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(features, axis=1, keepdims=True)
+    with np.errstate(over="ignore"):
+        norms = np.linalg.norm(features, axis=1, keepdims=True)
+    huge = ~np.isfinite(norms[:, 0])
+    if huge.any():  # the squares overflow: scale those rows down first
+        features = features.copy()
+        features[huge] /= np.abs(features[huge]).max(axis=1, keepdims=True)
+        norms[huge] = np.linalg.norm(features[huge], axis=1, keepdims=True)
+    zero = norms[:, 0] == 0
+    if zero.any():
+        warnings.warn(
+            f"{int(zero.sum())} feature rows are all zero: their cosine similarity to "
+            "every row is 0, so their neighbours are arbitrary; drop them or impute.",
+            UserWarning,
+            stacklevel=2,
+        )
     return features / np.where(norms > 0, norms, 1.0)
 
 
