@@ -161,3 +161,68 @@ def test_help_lists_exactly_the_commands(run):
     result = run("--help")
     for command in cli.commands:
         assert command in result.out
+
+
+def _features(files):
+    """Features whose clusters follow the model's favoured class (so neighbours vote)."""
+    rng = np.random.default_rng(7)
+    centres = rng.normal(size=(3, 5)) * 3
+    return centres[files.pred_probs.argmax(axis=1)] + rng.normal(size=(files.labels.size, 5))
+
+
+def _find(run, files, *extra):
+    """``labelnoise find`` on the .npy labels and pred_probs, plus ``extra`` options."""
+    labels, pred_probs = files.path("labels.npy"), files.path("pred_probs.npy")
+    return run("find", "--labels", labels, "--pred-probs", pred_probs, *extra)
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix"),
+    [("auto", ".npy"), ("knn", ".csv"), ("linear_separation", ".parquet")],
+)
+def test_find_with_features_matches_library(files, run, method, suffix):
+    features = _features(files)
+    path = files.path(f"features{suffix}")
+    table = pd.DataFrame(features, columns=[f"f{i}" for i in range(5)])
+    {".npy": lambda: np.save(path, features), ".csv": lambda: table.to_csv(path, index=False)}.get(
+        suffix, lambda: table.to_parquet(path)
+    )()
+    out = files.path("issues.csv")
+    result = _find(run, files, "--features", path, "--method", method, "--out", out)
+    assert result.code == 0, result.err
+    probs = None if method == "knn" else files.pred_probs
+    issues = labelnoise.find_label_issues(
+        files.labels, probs, features=features, method=method, classes=[0, 1, 2]
+    )
+    written = pd.read_csv(out)
+    assert written["index"].tolist() == issues.indices.tolist()
+    np.testing.assert_allclose(written["label_quality"], issues.scores[issues.indices], rtol=1e-9)
+
+
+def test_find_features_with_a_method_that_ignores_them_is_an_error(files, run):
+    np.save(files.path("features.npy"), _features(files))
+    out = files.path("issues.csv")
+    result = _find(run, files, "--features", files.path("features.npy"), "--out", out)
+    assert result.code == 2
+    assert "--features is not used by --method prune_by_noise_rate" in result.err
+    assert not out.exists()
+
+
+def test_find_knn_without_features_is_an_error(files, run):
+    result = _find(run, files, "--method", "knn")
+    assert result.code == 2
+    assert "--method knn needs --features" in result.err
+
+
+def test_find_features_must_be_numeric(files, run):
+    pd.DataFrame({"a": ["x"] * files.labels.size}).to_csv(files.path("f.csv"), index=False)
+    result = _find(run, files, "--features", files.path("f.csv"), "--method", "knn")
+    assert result.code == 2
+    assert "--features" in result.err and "are not numeric" in result.err
+
+
+def test_find_features_with_wrong_rows_names_the_option(files, run):
+    np.save(files.path("features.npy"), _features(files)[:-1])
+    result = _find(run, files, "--features", files.path("features.npy"), "--method", "auto")
+    assert result.code == 2
+    assert "--features" in result.err and "expected shape (300, d)" in result.err

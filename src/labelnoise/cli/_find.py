@@ -6,10 +6,12 @@ from pathlib import Path
 from typing import cast
 
 import click
+import numpy as np
 
 from labelnoise.cli._console import make_console, print_summary, progress_bar
-from labelnoise.cli._errors import translated
+from labelnoise.cli._errors import BadInput, translated
 from labelnoise.cli._inputs import (
+    FEATURE_METHODS,
     Inputs,
     debug_option,
     force_option,
@@ -42,12 +44,25 @@ def detect(inputs: Inputs, *, method: str, normalize: bool) -> tuple[LabelIssues
     issues : LabelIssues
     noise : NoiseEstimate
     """
+    if inputs.features is not None and method not in FEATURE_METHODS:
+        raise BadInput(
+            f"--features is not used by --method {method}; use --method "
+            f"{' or '.join(FEATURE_METHODS)}, or drop --features."
+        )
+    if method in FEATURE_METHODS[1:] and inputs.features is None:
+        raise BadInput(f"--method {method} needs --features (embeddings, one row per example).")
+    pred_probs: np.ndarray | None = inputs.pred_probs
+    classes = inputs.classes
+    if method == "knn":  # neighbour votes only; pred_probs still give the classes
+        pred_probs = None
+        classes = classes or list(range(inputs.pred_probs.shape[1]))
     with translated(inputs.sources):
         issues = find_label_issues(
             inputs.labels,
-            inputs.pred_probs,
+            pred_probs,
+            features=inputs.features,
             method=cast(FilterMethod, method),
-            classes=inputs.classes,
+            classes=classes,
             normalize=normalize,
         )
         noise = estimate_noise(
@@ -76,6 +91,7 @@ def find(
     classes: str | None,
     method: str,
     normalize: bool,
+    features_path: Path | None,
     out: Path,
     force: bool,
 ) -> None:
@@ -86,14 +102,20 @@ def find(
     classes, and writes the flagged rows to --out.
 
     \b
-    Example:
+    Examples:
       labelnoise find --labels labels.npy --pred-probs pred_probs.npy --out issues.csv
+      labelnoise find --labels y.npy --pred-probs p.npy --features emb.npy --method auto
     """
     console = make_console()
-    claim_output(out, option="--out", force=force, inputs=(labels_path, pred_probs_path))
+    given = tuple(p for p in (labels_path, pred_probs_path, features_path) if p is not None)
+    claim_output(out, option="--out", force=force, inputs=given)
     with progress_bar(console, "Reading inputs", 3) as advance:
         inputs = load_inputs(
-            labels_path, pred_probs_path, label_column=label_column, classes=classes
+            labels_path,
+            pred_probs_path,
+            label_column=label_column,
+            classes=classes,
+            features_path=features_path,
         )
         advance("Finding label issues")
         issues, noise = detect(inputs, method=method, normalize=normalize)

@@ -11,10 +11,14 @@ import click
 import numpy as np
 import pandas as pd
 
-from labelnoise.cli._io import read_labels, read_pred_probs
+from labelnoise.cli._io import read_features, read_labels, read_pred_probs
 from labelnoise.detect import FilterMethod, LabelIssues
 
+#: Methods that read --features (``auto`` uses them when given).
+FEATURE_METHODS = ("auto", "knn", "linear_separation", "linear_separation_small_loss")
+
 __all__ = [
+    "FEATURE_METHODS",
     "Inputs",
     "debug_option",
     "force_option",
@@ -33,7 +37,8 @@ force_option = click.option("--force", is_flag=True, help="Overwrite existing ou
 
 
 def problem_options(command: F) -> F:
-    """Add --labels, --pred-probs, --label-column, --classes, --method, --normalize."""
+    """Add --labels, --pred-probs, --label-column, --classes, --method, --normalize,
+    --features."""
     options = [
         click.option(
             "--labels",
@@ -73,6 +78,13 @@ def problem_options(command: F) -> F:
             is_flag=True,
             help="Divide each pred_probs row by its sum (rows must otherwise sum to 1).",
         ),
+        click.option(
+            "--features",
+            "features_path",
+            type=IN_FILE,
+            help="Embeddings or other numeric features, one row per example (.npy, .csv, "
+            f".tsv or .parquet), for --method {', '.join(FEATURE_METHODS)}.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -93,6 +105,7 @@ class Inputs:
         Library argument name to the option and file it came from, for messages.
     paths : tuple of Path
         The input files (never to be overwritten).
+    features : ndarray of shape (n, d), or None
     """
 
     labels: np.ndarray
@@ -100,6 +113,7 @@ class Inputs:
     classes: list[Any] | None
     sources: dict[str, str]
     paths: tuple[Path, ...]
+    features: np.ndarray | None = None
 
 
 def _with_names(labels: np.ndarray, names: Sequence[str]) -> np.ndarray:
@@ -119,6 +133,7 @@ def load_inputs(
     *,
     label_column: str | None,
     classes: str | None,
+    features_path: Path | None = None,
 ) -> Inputs:
     """Read the label and probability files and settle the class names.
 
@@ -135,12 +150,17 @@ def load_inputs(
     }
     if names is not None:
         labels = _with_names(labels, names)
+    features = None
+    if features_path is not None:
+        features = read_features(features_path)
+        sources["features"] = f"--features {features_path}"
     return Inputs(
         labels=labels,
         pred_probs=pred_probs,
         classes=None if names is None else list(names),
         sources=sources,
-        paths=(labels_path, pred_probs_path),
+        paths=tuple(p for p in (labels_path, pred_probs_path, features_path) if p is not None),
+        features=features,
     )
 
 

@@ -165,16 +165,40 @@ def read_pred_probs(
     """
     if path.suffix.lower() == ".npy":
         return _read_npy(path, option=option), None
+    frame = _numeric_frame(path, option=option, keep="one probability column per class")
+    names = [str(c) for c in frame.columns]
+    named = not all(_is_number(name) for name in names)
+    return frame.to_numpy(), names if named else None
+
+
+def read_features(path: Path, *, option: str = "--features") -> np.ndarray:
+    """Read an (n, d) feature matrix (embeddings): .npy, or a table of numeric columns.
+
+    Parameters
+    ----------
+    path : Path
+    option : str, default="--features"
+        The option that named the file.
+
+    Returns
+    -------
+    ndarray of shape (n, d), or more dimensions for a .npy (flattened by the library)
+    """
+    if path.suffix.lower() == ".npy":
+        return _read_npy(path, option=option)
+    keep = "the numeric feature columns, one row per example"
+    return _numeric_frame(path, option=option, keep=keep).to_numpy()
+
+
+def _numeric_frame(path: Path, *, option: str, keep: str) -> pd.DataFrame:
+    """A table whose columns must all be numeric (the error says what to ``keep``)."""
     frame = read_frame(path, option=option, formats=_FORMATS)
     text = [str(c) for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     if text:
         raise BadInput(
-            f"{option} {path}: column(s) {', '.join(text[:5])} are not numeric; keep only one "
-            "probability column per class."
+            f"{option} {path}: column(s) {', '.join(text[:5])} are not numeric; keep only {keep}."
         )
-    names = [str(c) for c in frame.columns]
-    named = not all(_is_number(name) for name in names)
-    return frame.to_numpy(), names if named else None
+    return frame
 
 
 def read_images(path: Path, *, option: str = "--images") -> np.ndarray | list[str]:

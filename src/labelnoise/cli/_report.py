@@ -78,6 +78,7 @@ def report(
     classes: str | None,
     method: str,
     normalize: bool,
+    features_path: Path | None,
     images: Path | None,
     texts: Path | None,
     text_column: str | None,
@@ -99,13 +100,17 @@ def report(
     from labelnoise.report import render_report
 
     console = make_console()
-    extra_inputs = [p for p in (images, texts) if p is not None]
+    extra_inputs = [p for p in (features_path, images, texts) if p is not None]
     claim_output(
         out, option="--out", force=force, inputs=(labels_path, pred_probs_path, *extra_inputs)
     )
     with progress_bar(console, "Reading inputs", 3) as advance:
         inputs = load_inputs(
-            labels_path, pred_probs_path, label_column=label_column, classes=classes
+            labels_path,
+            pred_probs_path,
+            label_column=label_column,
+            classes=classes,
+            features_path=features_path,
         )
         pictures, snippets = _extras(inputs, images, texts, text_column)
         advance("Finding issues and drawing the report")
