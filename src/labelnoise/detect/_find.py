@@ -200,13 +200,18 @@ def find_label_issues(
         more structured the estimated noise (``score_method="noise_adaptive_rank"``,
         percentile ranks in (0, 1]). With ``features`` too, the model's
         probabilities are first averaged with the neighbour votes (features alone: the
-        votes stand in for ``pred_probs``). ``small_loss``: ``P(clean) < 0.5`` from a
-        two-component mixture over the losses ``-log p[label]`` (see
-        :func:`clean_probability`). ``knn``: another class has more votes than the given
+        votes stand in for ``pred_probs``). Built for flips among known classes: under
+        open-set (web) noise, rows of no known class reach no confident threshold and
+        go uncounted; prefer ``linear_separation`` or ``small_loss`` there.
+        ``small_loss``: ``P(clean) < 0.5`` from a two-component mixture over the losses
+        ``-log p[label]`` (see :func:`clean_probability`), except where the given label
+        is the model's top class (as for every method here that reads ``pred_probs``
+        through a mixture). ``knn``: another class has more votes than the given
         label among the ``n_neighbors`` most cosine-similar examples (training-free);
         suggested labels are the neighbours' majority. ``linear_separation``: per class,
         a cross-fitted linear classifier separates presumed-clean from presumed-noisy
-        examples in feature space, iterated (for out-of-distribution web noise);
+        examples in feature space, iterated (for out-of-distribution web noise; the
+        halves are split by content, so the result does not depend on the row order);
         ``linear_separation_small_loss`` averages its ``P(clean)`` with small-loss's.
     frac_noise : float in [0, 1], default=1.0
         Flag only this fraction of the estimated issues (prune methods only).
