@@ -226,3 +226,10 @@ def test_find_features_with_wrong_rows_names_the_option(files, run):
     result = _find(run, files, "--features", files.path("features.npy"), "--method", "auto")
     assert result.code == 2
     assert "--features" in result.err and "expected shape (300, d)" in result.err
+
+
+def test_find_features_with_a_saved_index_column_is_an_error(files, run):
+    pd.DataFrame(_features(files)).to_csv(files.path("f.csv"))  # index written too
+    result = _find(run, files, "--features", files.path("f.csv"), "--method", "knn")
+    assert result.code == 2
+    assert "the first column has no name, like a saved row index" in result.err

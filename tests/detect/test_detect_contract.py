@@ -245,6 +245,20 @@ def test_clean_probability_matches_small_loss(case):
     np.testing.assert_array_equal(issues.mask, (p < 0.5) & disputed)
 
 
+def test_mixtures_treat_tied_top_classes_alike():
+    """A row whose label ties with the top class (within 1e-6) is not disputed, whichever
+    column comes first."""
+    rng = np.random.default_rng(3)
+    n = 200
+    labels = rng.integers(0, 2, n)
+    top = rng.uniform(0.55, 0.99, n)
+    pred_probs = np.column_stack([top, 1 - top])
+    pred_probs[labels == 1] = pred_probs[labels == 1][:, ::-1]
+    pred_probs[:20] = 0.5  # ties, labels 0 and 1
+    flagged = find_label_issues(labels, pred_probs, method="small_loss").mask
+    assert not flagged[:20].any()
+
+
 @pytest.mark.parametrize(
     "method", ["small_loss", "linear_separation", "linear_separation_small_loss"]
 )

@@ -84,6 +84,31 @@ def test_huge_features_keep_their_direction(case):
     np.testing.assert_allclose(plain.scores, huge.scores)
 
 
+def test_knn_with_a_rank_ensemble_warns_once(case):
+    models = [case.pred_probs, case.pred_probs[:, ::-1].copy()]
+    with pytest.warns(UserWarning) as caught:
+        find_label_issues(
+            case.labels, models, features=case.features, method="knn", ensemble="rank"
+        )
+    assert [str(w.message)[:39] for w in caught] == ["pred_probs are not used by method='knn'"]
+
+
+def test_tiny_features_keep_their_direction(case):
+    plain = find_label_issues(case.labels, features=case.features, method="knn")
+    tiny = find_label_issues(
+        case.labels, features=case.features.astype(np.float64) * 1e-170, method="knn"
+    )
+    np.testing.assert_array_equal(plain.mask, tiny.mask)
+
+
+@pytest.mark.parametrize("method", ["linear_separation", "linear_separation_small_loss"])
+def test_identical_rows_in_a_class_are_left_as_guessed(case, method):
+    features = case.features.copy()
+    features[case.labels == 0] = 1.0  # nothing to separate in class 0
+    issues = find_label_issues(case.labels, case.pred_probs, features=features, method=method)
+    assert issues.mask.shape == case.labels.shape
+
+
 def test_single_row_has_no_neighbours():
     issues = find_label_issues([0], features=[[1.0, 2.0]], method="knn", classes=[0, 1])
     assert len(issues) == 0 and issues.scores.tolist() == [1.0]

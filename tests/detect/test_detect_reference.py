@@ -177,19 +177,19 @@ def test_label_posterior_matches_formula(seed, problem):
         assert posterior[i] == pytest.approx(expected, rel=1e-9, abs=1e-12)
 
 
-def _slow_structure(joint, noise):
+def _slow_structure(joint, noise, present):
     """Unbiased Simpson concentration of each column's off-diagonal counts, 0 for even
-    spreading over the other labels in the joint and 1 for one label, mass-weighted."""
+    spreading over the other present labels and 1 for one label, mass-weighted; with two
+    classes present, the spread of their noise rates."""
     k = len(joint)
-    if k == 2:
-        rates = [1 - noise[0][0], 1 - noise[1][1]]
+    if sum(present) == 2:
+        rates = [1 - noise[i][i] for i in range(k) if present[i]]
         mean = sum(rates) / 2
         spread = (sum((r - mean) ** 2 for r in rates) / 2) ** 0.5
         return min(1.0, spread / mean) if mean > 0 else 0.0
-    present = [sum(joint[i]) > 0 for i in range(k)]
     weighted = total = 0.0
     for j in range(k):
-        column = [float(joint[i][j]) for i in range(k) if i != j]
+        column = [float(joint[i][j]) for i in range(k) if i != j and present[i]]
         m = sum(column)
         others = sum(present) - present[j]
         if m <= 1 or others < 2:
@@ -220,7 +220,9 @@ def test_auto_scores_match_slow_mix(seed, problem):
     checked = check_problem(case.labels, case.pred_probs)
     posterior = label_posterior(checked, confident_pass(checked))
     estimate = estimate_noise(case.labels, case.pred_probs)
-    structure = _slow_structure(confident_pass(checked).confident_joint, estimate.noise_matrix)
+    present = [bool(np.any(case.labels == c)) for c in range(case.n_classes)]
+    joint = confident_pass(checked).confident_joint
+    structure = _slow_structure(joint, estimate.noise_matrix, present)
     weight = min(1.0, 0.5 + structure)
     margin = label_quality_scores(case.labels, case.pred_probs, method="normalized_margin")
     mixed = [
@@ -261,6 +263,19 @@ def test_noise_structure_is_near_zero_for_few_uniform_errors(seed):
     largest_share = sum(np.delete(joint[:, j], j).max() for j in range(k)) / (4 * k)
     assert largest_share >= 0.25  # vs 1/19 for even spreading: biased upwards
     assert noise_structure(joint, np.eye(k)) < 0.1
+
+
+def test_noise_structure_ignores_absent_classes():
+    """An absent class is no label to spread over: uniform noise over the present labels
+    is 0, and with two classes present the two-class measure applies."""
+    joint = np.diag([50.0, 50.0, 50.0, 1.0])  # class 3 absent (the joint keeps 1 there)
+    joint[np.ix_([0, 1, 2], [0, 1, 2])] += 6 * (1 - np.eye(3))
+    present = np.array([True, True, True, False])
+    assert noise_structure(joint, np.eye(4), present) == 0.0
+    assert noise_structure(joint, np.eye(4)) > 0.15  # counting class 3 as a place to go
+    noise = np.array([[0.9, 0.3, 0.0], [0.1, 0.7, 0.0], [0.0, 0.0, 1.0]])
+    two = noise_structure(np.eye(2), noise[:2, :2])
+    assert noise_structure(np.eye(3), noise, np.array([True, True, False])) == two > 0
 
 
 def test_smoothed_noise_floor_scales_with_the_noise_rate():

@@ -198,6 +198,11 @@ def _numeric_frame(path: Path, *, option: str, keep: str) -> pd.DataFrame:
         raise BadInput(
             f"{option} {path}: column(s) {', '.join(text[:5])} are not numeric; keep only {keep}."
         )
+    if len(frame.columns) and str(frame.columns[0]).startswith("Unnamed: 0"):
+        raise BadInput(
+            f"{option} {path}: the first column has no name, like a saved row index; write "
+            f"the file without it (pandas: to_csv(index=False)) and keep only {keep}."
+        )
     return frame
 
 

@@ -109,19 +109,23 @@ def label_posterior(
     return np.asarray(own / np.clip(total, 1e-300, None))
 
 
-def noise_structure(confident_joint: np.ndarray, noise: np.ndarray) -> float:
+def noise_structure(
+    confident_joint: np.ndarray, noise: np.ndarray, present: np.ndarray | None = None
+) -> float:
     """How far the estimated noise is from uniform, in [0, 1] (see the module docstring):
     ``confident_joint`` holds counts of examples (not calibrated), ``noise`` is
-    ``P(given | true)``."""
+    ``P(given | true)``, ``present`` marks the classes that occur among the labels
+    (default: all). With two classes present, the two-class measure is used."""
     n_classes = confident_joint.shape[0]
-    if n_classes == 2:
-        rates = 1.0 - np.diagonal(noise)
+    present = np.ones(n_classes, dtype=bool) if present is None else np.asarray(present, bool)
+    if present.sum() == 2:
+        rates = 1.0 - np.diagonal(noise)[present]
         mean = float(rates.mean())
         return min(1.0, float(rates.std()) / mean) if mean > 0 else 0.0
     joint = np.asarray(confident_joint, dtype=np.float64)
     off = joint.copy()
     np.fill_diagonal(off, 0.0)
-    present = joint.sum(axis=1) > 0  # given labels seen in the joint
+    off[~present] = 0.0  # (the joint keeps a count of 1 on absent classes' diagonal)
     others = present.sum() - present  # other present labels a column can spread over
     mass = off.sum(axis=0)
     usable = (mass > 1) & (others >= 2)
@@ -137,7 +141,8 @@ def auto_scores(problem: Problem, stats: ConfidentPass) -> np.ndarray:
     """Percentile-rank mix of the label posterior and the normalized margin, in (0, 1]
     (lower: more likely mislabelled), weighted by :func:`noise_structure`."""
     calibrated, noise = _latent(stats)
-    weight = min(1.0, 0.5 + noise_structure(stats.confident_joint, noise))
+    present = stats.index.counts > 0
+    weight = min(1.0, 0.5 + noise_structure(stats.confident_joint, noise, present))
     posterior = label_posterior(problem, stats, (calibrated, noise))
     if weight >= 1.0:
         return rank_average([posterior])

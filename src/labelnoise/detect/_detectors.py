@@ -113,7 +113,7 @@ def resolve_inputs(
     if is_model_list(pred_probs):
         ens = combine(labels, pred_probs, ensemble=ensemble, classes=classes, normalize=normalize)
         problem, members = ens.problem, ens.members if ens.rank else ()
-        if ens.rank and (method != "auto" or features is not None):
+        if ens.rank and method != "knn" and (method != "auto" or features is not None):
             warnings.warn(
                 f"ensemble='rank' averages rankings, which method={method!r} does not use"
                 f"{' with features' if method == 'auto' else ''}; the models' probabilities "
@@ -246,11 +246,13 @@ def _linear(
 
 def _disputed(inputs: Inputs, mask: np.ndarray) -> np.ndarray:
     """``mask`` without the rows whose given label is the model's top class (as in
-    confident learning): a mixture always splits the losses in two, clean data too, and
-    such a row has no better label to offer."""
+    confident learning, within 1e-6): a mixture always splits the losses in two, clean
+    data too, and such a row has no better label to offer."""
     if inputs.problem is None:
         return mask
-    return mask & (inputs.problem.pred_probs.argmax(axis=1) != inputs.codes)
+    probs = inputs.problem.pred_probs
+    own = probs[np.arange(inputs.codes.shape[0]), inputs.codes]
+    return mask & (own < probs.max(axis=1) - 1e-6)  # ties count as top, as in _find
 
 
 def detect(

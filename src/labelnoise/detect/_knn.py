@@ -74,11 +74,13 @@ def check_features(features: Any, n: int) -> np.ndarray:
 def _unit_rows(features: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
         norms = np.linalg.norm(features, axis=1, keepdims=True)
-    huge = ~np.isfinite(norms[:, 0])
-    if huge.any():  # the squares overflow: scale those rows down first
+    tiny = np.sqrt(np.finfo(features.dtype).tiny)
+    extreme = ~np.isfinite(norms[:, 0]) | (norms[:, 0] < tiny)
+    if extreme.any():  # squares that overflow or underflow: rescale those rows first
         features = features.copy()
-        features[huge] /= np.abs(features[huge]).max(axis=1, keepdims=True)
-        norms[huge] = np.linalg.norm(features[huge], axis=1, keepdims=True)
+        largest = np.abs(features[extreme]).max(axis=1, keepdims=True)
+        features[extreme] /= np.where(largest > 0, largest, 1.0)
+        norms[extreme] = np.linalg.norm(features[extreme], axis=1, keepdims=True)
     zero = norms[:, 0] == 0
     if zero.any():
         warnings.warn(

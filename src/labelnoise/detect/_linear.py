@@ -55,6 +55,8 @@ def _cross_fitted_noise(x: np.ndarray, noisy: np.ndarray) -> np.ndarray | None:
     from sklearn.linear_model import LogisticRegression
 
     halves = _halves(x)
+    if halves.all() or not halves.any():  # all rows equal: nothing to separate
+        return None
     out = np.empty(x.shape[0])
     for held_out in (halves, ~halves):
         train = ~held_out
