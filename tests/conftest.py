@@ -19,7 +19,11 @@ import pytest
 from hypothesis import settings
 
 settings.register_profile("labelnoise", max_examples=50, deadline=None, print_blob=True)
-settings.register_profile("labelnoise-ci", max_examples=20, deadline=None, print_blob=True)
+# CI gates merges, so there the examples are the same on every run (derandomized); local
+# runs keep drawing new ones and so keep finding new failures.
+settings.register_profile(
+    "labelnoise-ci", max_examples=50, deadline=None, print_blob=True, derandomize=True
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "labelnoise"))
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
