@@ -292,3 +292,22 @@ def test_clean_probability_never_calls_the_smallest_loss_noisy(problem):
             own = case.pred_probs[np.arange(case.n), case.labels]
             assert p[np.argmax(own)] >= p[np.argmin(own)]
             assert p[np.argmax(own)] >= 0.5
+
+
+@pytest.mark.parametrize("mixture", ["gaussian", "beta"])
+def test_per_class_leaves_a_small_clean_class_to_the_global_fit(mixture):
+    """Twelve clean rows of one class show one mode: they are not split in two."""
+    rng = np.random.default_rng(11)
+    big = 300
+    labels = np.r_[np.zeros(big, dtype=int), np.ones(12, dtype=int)]
+    top = np.r_[
+        np.where(rng.random(big) < 0.2, rng.uniform(0.05, 0.4, big), rng.uniform(0.8, 0.99, big)),
+        rng.uniform(0.9, 0.99, 12),
+    ]
+    pred_probs = np.column_stack([top, 1 - top])
+    pred_probs[big:] = pred_probs[big:, ::-1]
+    per_class = clean_probability(labels, pred_probs, mixture=mixture, per_class=True)
+    global_fit = clean_probability(labels, pred_probs, mixture=mixture)
+    np.testing.assert_array_equal(per_class[big:], global_fit[big:])
+    assert (per_class[big:] >= 0.5).all()
+    assert (per_class[:big] < 0.5).sum() > 30  # the big, noisy class gets its own split

@@ -16,7 +16,7 @@ from labelnoise.detect._auto import (
     noise_structure,
     smoothed_noise,
 )
-from labelnoise.detect._mixture import fit_beta, fit_gaussian
+from labelnoise.detect._mixture import clean_posterior, fit_beta, fit_gaussian, has_two_modes
 from labelnoise.noise._pass import confident_pass
 
 SEEDS = range(12)
@@ -296,18 +296,51 @@ def test_smoothed_noise_floor_scales_with_the_noise_rate():
 
 @pytest.mark.parametrize("seed", range(10))
 def test_per_class_is_one_fit_per_class(seed, problem):
+    """Classes of 10+ rows whose values show two modes, the noisy one noisy by the
+    global fit, get their own fit; the others keep the global one."""
     case = problem(seed, n=200, n_classes=3)
     per_class = clean_probability(case.labels, case.pred_probs, per_class=True)
+    global_fit = clean_probability(case.labels, case.pred_probs)
+    everyone = case.pred_probs[np.arange(case.n), case.labels]
     for k in range(3):
         rows = np.flatnonzero(case.labels == k)
-        if rows.size >= 10:
+        own = case.pred_probs[rows, k]
+        noisy_p = math.exp(-fit_gaussian(-np.log(np.clip(own, 1e-6, 1))).a[1])
+        noisy_by_global = clean_posterior(everyone, "gaussian", at=np.array([noisy_p]))[0] < 0.5
+        if rows.size >= 10 and _slow_two_modes(own) and noisy_by_global:
             alone = clean_probability(
-                np.zeros(rows.size, dtype=int),
-                np.column_stack(
-                    [
-                        case.pred_probs[rows, k],
-                        1 - case.pred_probs[rows, k],
-                    ]
-                ),
+                np.zeros(rows.size, dtype=int), np.column_stack([own, 1 - own])
             )
             np.testing.assert_allclose(per_class[rows], alone, rtol=1e-12)
+        else:
+            np.testing.assert_array_equal(per_class[rows], global_fit[rows])
+
+
+def _slow_two_modes(p_label):
+    """BIC of one Gaussian (2 parameters) against the fitted two-component mixture (5),
+    over the losses, by the textbook densities."""
+    losses = [-math.log(max(float(v), 1e-6)) for v in p_label]
+    n = len(losses)
+    mean = sum(losses) / n
+    var = sum((x - mean) ** 2 for x in losses) / n + 1e-6
+    one = sum(-0.5 * math.log(2 * math.pi * var) - (x - mean) ** 2 / (2 * var) for x in losses)
+    fit = fit_gaussian(np.array(losses))
+    two = 0.0
+    for x in losses:
+        two += math.log(
+            sum(
+                w * math.exp(-((x - m) ** 2) / (2 * v)) / math.sqrt(2 * math.pi * v)
+                for w, m, v in zip(fit.weights, fit.a, fit.b, strict=True)
+            )
+        )
+    return -2 * two + 5 * math.log(n) < -2 * one + 2 * math.log(n)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_two_modes_matches_slow_bic(seed):
+    rng = np.random.default_rng([seed, 21])
+    n = int(rng.integers(10, 200))
+    clean = rng.beta(20, 1, n)
+    noisy = rng.beta(1, 4, n)
+    p_label = np.where(rng.random(n) < rng.uniform(0, 0.5), noisy, clean)
+    assert has_two_modes(p_label, "gaussian") == _slow_two_modes(p_label)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import betaln, logsumexp
 
-__all__ = ["Mixture", "clean_posterior", "fit_beta", "fit_gaussian"]
+__all__ = ["Mixture", "clean_posterior", "fit_beta", "fit_gaussian", "has_two_modes"]
 
 #: Probabilities are clipped to [_EPS, 1 - _EPS] before losses or Beta densities are taken.
 _EPS = 1e-6
@@ -124,22 +124,56 @@ def _clean_first(mixture: Mixture, clean: int) -> Mixture:
     return Mixture(mixture.kind, mixture.weights[order], mixture.a[order], mixture.b[order])
 
 
-def clean_posterior(self_confidence: np.ndarray, kind: str) -> np.ndarray:
-    """``P(clean)`` of every example from one mixture fitted to all of them.
+def _scale(self_confidence: np.ndarray, kind: str) -> np.ndarray:
+    """The values a mixture of ``kind`` is fitted to: losses, or clipped ``p[label]``."""
+    p = np.clip(np.asarray(self_confidence, dtype=np.float64), _EPS, 1.0)
+    return -np.log(p) if kind == "gaussian" else np.clip(p, _EPS, 1 - _EPS)
+
+
+def _fitted(x: np.ndarray, kind: str) -> Mixture:
+    return fit_gaussian(x) if kind == "gaussian" else fit_beta(x)
+
+
+def has_two_modes(
+    self_confidence: np.ndarray, kind: str, reference: np.ndarray | None = None
+) -> bool:
+    """Whether two components describe the values better than one: by the Bayesian
+    information criterion (2 parameters for one component, 5 for two) and, given the
+    ``reference`` values (all classes), only if the reference's own fit calls the noisy
+    component's mean noisy (``P(clean) < 0.5``). Few or unimodal values are otherwise
+    split in two all the same, into noise."""
+    x = _scale(self_confidence, kind)
+    n = x.shape[0]
+    if n < 3 or np.ptp(x) <= 1e-12:
+        return False
+    m_step = _gaussian_m_step if kind == "gaussian" else _beta_m_step
+    one = m_step(x, np.ones((n, 1)))
+    two = _fitted(x, kind)
+    log_likelihood = [n * _responsibilities(m, x)[1] for m in (one, two)]
+    if -2 * log_likelihood[1] + 5 * np.log(n) >= -2 * log_likelihood[0] + 2 * np.log(n):
+        return False
+    if reference is None:
+        return True
+    noisy_mean = two.means()[1]
+    noisy_p = np.exp(-noisy_mean) if kind == "gaussian" else noisy_mean
+    return bool(clean_posterior(reference, kind, at=np.array([noisy_p]))[0] < 0.5)
+
+
+def clean_posterior(
+    self_confidence: np.ndarray, kind: str, at: np.ndarray | None = None
+) -> np.ndarray:
+    """``P(clean)`` of every example from one mixture fitted to all of them (or, given
+    ``at``, of those ``p[label]`` values under that fit).
 
     Fewer than two distinct values cannot be split: every example is then clean (1.0).
     """
-    p = np.clip(np.asarray(self_confidence, dtype=np.float64), _EPS, 1.0)
-    if p.shape[0] < 2 or np.ptp(p) <= 1e-12:
-        return np.ones(p.shape[0])
-    if kind == "gaussian":
-        x = -np.log(p)
-        mixture = fit_gaussian(x)
-    else:
-        x = np.clip(p, _EPS, 1 - _EPS)
-        mixture = fit_beta(x)
-    posterior = _responsibilities(mixture, x)[0][:, 0]
-    return _monotone_tails(posterior, x, mixture, low_is_clean=kind == "gaussian")
+    x = _scale(self_confidence, kind)
+    query = x if at is None else _scale(at, kind)
+    if x.shape[0] < 2 or np.ptp(x) <= 1e-12:
+        return np.ones(query.shape[0])
+    mixture = _fitted(x, kind)
+    posterior = _responsibilities(mixture, query)[0][:, 0]
+    return _monotone_tails(posterior, query, mixture, low_is_clean=kind == "gaussian")
 
 
 def _monotone_tails(

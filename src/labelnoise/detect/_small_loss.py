@@ -9,7 +9,7 @@ import numpy as np
 
 from labelnoise._validation import Problem, check_choice, check_problem
 from labelnoise.detect._ensemble import ENSEMBLE_METHODS, EnsembleMethod, combine, is_model_list
-from labelnoise.detect._mixture import clean_posterior
+from labelnoise.detect._mixture import clean_posterior, has_two_modes
 from labelnoise.noise._pass import class_index, self_confidence
 
 __all__ = ["MixtureKind", "class_clean_posterior", "clean_probability"]
@@ -21,7 +21,9 @@ MIN_CLASS_SIZE = 10
 
 
 def class_clean_posterior(problem: Problem, *, mixture: str, per_class: bool) -> np.ndarray:
-    """P(clean) from one global fit, or (``per_class``) one fit per given class."""
+    """P(clean) from one global fit, or (``per_class``) one fit per given class, where the
+    class's own values show two modes and its noisy mode is noisy by the global fit
+    (:func:`has_two_modes`); other classes keep the global fit."""
     confidence = self_confidence(problem)
     posterior = clean_posterior(confidence, mixture)
     if not per_class:
@@ -29,7 +31,8 @@ def class_clean_posterior(problem: Problem, *, mixture: str, per_class: bool) ->
     index = class_index(problem.labels, problem.n_classes)
     for k in np.flatnonzero(index.counts >= MIN_CLASS_SIZE):
         rows = index.rows(int(k))
-        posterior[rows] = clean_posterior(confidence[rows], mixture)
+        if has_two_modes(confidence[rows], mixture, reference=confidence):
+            posterior[rows] = clean_posterior(confidence[rows], mixture)
     return posterior
 
 
@@ -62,8 +65,11 @@ def clean_probability(
         ``gaussian``: a Gaussian mixture over the losses. ``beta``: a Beta mixture over
         ``p[label]`` (in [0, 1], a monotone function of the loss).
     per_class : bool, default=False
-        Fit one mixture per given class (classes with fewer than 10 examples use the
-        global fit): a hard class has larger losses, clean or not.
+        Fit one mixture per given class: a hard class has larger losses, clean or not.
+        A class keeps the global fit when it has fewer than 10 examples, when its values
+        do not show two modes (two components do not beat one by the Bayesian
+        information criterion), or when its noisy mode is clean by the global fit: a
+        small, clean class would otherwise be split in two.
     ensemble : {"mean", "rank", "weighted"}, default="mean"
         How to combine a list of models' ``pred_probs``.
     classes : sequence of length K, optional
