@@ -16,7 +16,7 @@ from labelnoise.detect._auto import (
     noise_structure,
     smoothed_noise,
 )
-from labelnoise.detect._mixture import clean_posterior, fit_beta, fit_gaussian, has_two_modes
+from labelnoise.detect._mixture import fit, fit_beta, fit_gaussian, has_two_modes, posterior
 from labelnoise.noise._pass import confident_pass
 
 SEEDS = range(12)
@@ -306,7 +306,7 @@ def test_per_class_is_one_fit_per_class(seed, problem):
         rows = np.flatnonzero(case.labels == k)
         own = case.pred_probs[rows, k]
         noisy_p = math.exp(-fit_gaussian(-np.log(np.clip(own, 1e-6, 1))).a[1])
-        noisy_by_global = clean_posterior(everyone, "gaussian", at=np.array([noisy_p]))[0] < 0.5
+        noisy_by_global = posterior(fit(everyone, "gaussian"), np.array([noisy_p]))[0] < 0.5
         if rows.size >= 10 and _slow_two_modes(own) and noisy_by_global:
             alone = clean_probability(
                 np.zeros(rows.size, dtype=int), np.column_stack([own, 1 - own])

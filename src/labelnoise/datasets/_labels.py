@@ -28,6 +28,8 @@ _N_SOURCE = (
 _H_SOURCE = (
     "CIFAR-10H (Peterson et al., ICCV 2019), github.com/jcpeterson/cifar-10h, CC BY-NC-SA 4.0"
 )
+#: A reviewed label is a verified error when fewer than this many of its 5 workers kept it.
+VERIFIED_BELOW = 3
 LABEL_ERRORS_SOURCE = (
     "Pervasive Label Errors in Test Sets (Northcutt, Athalye & Mueller, 2021), "
     "github.com/cleanlab/label-errors, Apache-2.0"
@@ -194,7 +196,7 @@ def load_label_errors(path: PathLike, *, dataset: Literal["cifar10", "mnist"]) -
         candidate_ids=ids,
         guessed_labels=guessed,
         votes=votes,
-        verified_error=votes[:, 0] < 3,
+        verified_error=votes[:, 0] < VERIFIED_BELOW,
         classes=CIFAR10_CLASSES if dataset == "cifar10" else MNIST_CLASSES,
         name=dataset,
         source=LABEL_ERRORS_SOURCE,

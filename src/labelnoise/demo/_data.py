@@ -8,7 +8,7 @@ from typing import Literal
 import numpy as np
 
 from labelnoise._validation import check_choice
-from labelnoise.datasets._labels import LABEL_ERRORS_SOURCE
+from labelnoise.datasets._labels import LABEL_ERRORS_SOURCE, VERIFIED_BELOW
 from labelnoise.datasets._result import LabelErrors
 
 __all__ = ["DATASETS", "load_label_errors"]
@@ -54,7 +54,7 @@ def load_label_errors(name: DemoName = "cifar10") -> LabelErrors:
         candidate_ids=arrays["review_ids"].astype(np.int64),
         guessed_labels=arrays["review_guessed"].astype(np.int64),
         votes=votes,
-        verified_error=votes[:, 0] < 3,
+        verified_error=votes[:, 0] < VERIFIED_BELOW,
         classes=tuple(str(c) for c in arrays["classes"]),
         name=name,
         source=LABEL_ERRORS_SOURCE,

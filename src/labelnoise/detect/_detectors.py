@@ -24,7 +24,12 @@ from labelnoise.detect._knn import check_features, cosine_neighbors, neighbor_vo
 from labelnoise.detect._linear import linear_separation
 from labelnoise.detect._result import LabelIssues
 from labelnoise.detect._small_loss import class_clean_posterior
-from labelnoise.noise._pass import class_index, confident_pass
+from labelnoise.noise._pass import (
+    class_index,
+    confident_pass,
+    given_is_argmax,
+    self_confidence_block,
+)
 from labelnoise.scores._scores import quality_scores
 
 __all__ = ["DETECTORS", "FEATURE_METHODS", "Inputs", "detect", "resolve_inputs"]
@@ -250,9 +255,9 @@ def _disputed(inputs: Inputs, mask: np.ndarray) -> np.ndarray:
     data too, and such a row has no better label to offer."""
     if inputs.problem is None:
         return mask
-    probs = inputs.problem.pred_probs
-    own = probs[np.arange(inputs.codes.shape[0]), inputs.codes]
-    return mask & (own < probs.max(axis=1) - 1e-6)  # ties count as top, as in _find
+    probs, codes = inputs.problem.pred_probs, inputs.codes
+    own = self_confidence_block(probs, codes)
+    return mask & ~given_is_argmax(probs, codes, own, probs.argmax(axis=1))
 
 
 def detect(

@@ -182,18 +182,14 @@ def neighbor_votes(
     if k == 0:
         votes[np.arange(n), labels] = 1.0
         return votes
-    weight = (1.0 + np.clip(neighbors.similarity, -1.0, 1.0)).ravel() / 2 if weighted else 1.0
-    np.add.at(votes, (np.repeat(np.arange(n), k), labels[neighbors.indices].ravel()), weight)
-    total = votes.sum(axis=1, keepdims=True)
-    if not weighted:
-        return votes / k
-    empty = total[:, 0] <= 0  # every neighbour exactly opposite: fall back to counts
-    if empty.any():
-        votes[empty] = neighbor_votes(
-            labels, Neighbors(neighbors.indices[empty], neighbors.similarity[empty]), n_classes
-        )
-        total[empty] = 1.0
-    return votes / total
+    weight = np.ones((n, k))
+    if weighted:
+        weight = (1.0 + np.clip(neighbors.similarity, -1.0, 1.0)) / 2
+        weight[weight.sum(axis=1) <= 0] = 1.0  # every neighbour exactly opposite: counts
+    np.add.at(
+        votes, (np.repeat(np.arange(n), k), labels[neighbors.indices].ravel()), weight.ravel()
+    )
+    return votes / weight.sum(axis=1, keepdims=True)
 
 
 def vote_flags(labels: np.ndarray, votes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -18,12 +18,21 @@ component means (a broad noisy component can otherwise win again at very small l
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import betaln, logsumexp
 
-__all__ = ["Mixture", "clean_posterior", "fit_beta", "fit_gaussian", "has_two_modes"]
+__all__ = [
+    "Mixture",
+    "clean_posterior",
+    "fit",
+    "fit_beta",
+    "fit_gaussian",
+    "has_two_modes",
+    "posterior",
+]
 
 #: Probabilities are clipped to [_EPS, 1 - _EPS] before losses or Beta densities are taken.
 _EPS = 1e-6
@@ -130,50 +139,61 @@ def _scale(self_confidence: np.ndarray, kind: str) -> np.ndarray:
     return -np.log(p) if kind == "gaussian" else np.clip(p, _EPS, 1 - _EPS)
 
 
-def _fitted(x: np.ndarray, kind: str) -> Mixture:
+def fit(self_confidence: np.ndarray, kind: str) -> Mixture | None:
+    """The two-component mixture of ``kind`` fitted to ``p[label]`` values (as losses for
+    ``gaussian``); None when there are fewer than two distinct values to split."""
+    x = _scale(self_confidence, kind)
+    if x.shape[0] < 2 or np.ptp(x) <= 1e-12:
+        return None
     return fit_gaussian(x) if kind == "gaussian" else fit_beta(x)
 
 
-def has_two_modes(
-    self_confidence: np.ndarray, kind: str, reference: np.ndarray | None = None
-) -> bool:
-    """Whether two components describe the values better than one: by the Bayesian
-    information criterion (2 parameters for one component, 5 for two) and, given the
-    ``reference`` values (all classes), only if the reference's own fit calls the noisy
-    component's mean noisy (``P(clean) < 0.5``). Few or unimodal values are otherwise
-    split in two all the same, into noise."""
+def posterior(mixture: Mixture, self_confidence: np.ndarray) -> np.ndarray:
+    """``P(clean)`` of ``p[label]`` values under a fitted mixture."""
+    x = _scale(self_confidence, mixture.kind)
+    clean = _responsibilities(mixture, x)[0][:, 0]
+    return _monotone_tails(clean, x, mixture, low_is_clean=mixture.kind == "gaussian")
+
+
+def has_two_modes(self_confidence: np.ndarray, kind: str, mixture: Mixture | None = None) -> bool:
+    """Whether two components describe the values better than one by the Bayesian
+    information criterion (2 parameters for one component, 5 for two); ``mixture`` is
+    their two-component fit when already done. Few or unimodal values are otherwise split
+    in two all the same, into noise."""
     x = _scale(self_confidence, kind)
     n = x.shape[0]
-    if n < 3 or np.ptp(x) <= 1e-12:
+    two = mixture if mixture is not None else fit(self_confidence, kind)
+    if n < 3 or two is None:
         return False
     m_step = _gaussian_m_step if kind == "gaussian" else _beta_m_step
     one = m_step(x, np.ones((n, 1)))
-    two = _fitted(x, kind)
     log_likelihood = [n * _responsibilities(m, x)[1] for m in (one, two)]
-    if -2 * log_likelihood[1] + 5 * np.log(n) >= -2 * log_likelihood[0] + 2 * np.log(n):
-        return False
-    if reference is None:
-        return True
-    noisy_mean = two.means()[1]
-    noisy_p = np.exp(-noisy_mean) if kind == "gaussian" else noisy_mean
-    return bool(clean_posterior(reference, kind, at=np.array([noisy_p]))[0] < 0.5)
+    return bool(-2 * log_likelihood[1] + 5 * np.log(n) < -2 * log_likelihood[0] + 2 * np.log(n))
 
 
 def clean_posterior(
-    self_confidence: np.ndarray, kind: str, at: np.ndarray | None = None
+    self_confidence: np.ndarray, kind: str, groups: Sequence[np.ndarray] = ()
 ) -> np.ndarray:
-    """``P(clean)`` of every example from one mixture fitted to all of them (or, given
-    ``at``, of those ``p[label]`` values under that fit).
+    """``P(clean)`` of every example from one mixture fitted to all of them; each group of
+    rows in ``groups`` gets its own fit instead where its values show two modes
+    (:func:`has_two_modes`) and the global fit calls the group's noisy mode noisy.
 
     Fewer than two distinct values cannot be split: every example is then clean (1.0).
     """
-    x = _scale(self_confidence, kind)
-    query = x if at is None else _scale(at, kind)
-    if x.shape[0] < 2 or np.ptp(x) <= 1e-12:
-        return np.ones(query.shape[0])
-    mixture = _fitted(x, kind)
-    posterior = _responsibilities(mixture, query)[0][:, 0]
-    return _monotone_tails(posterior, query, mixture, low_is_clean=kind == "gaussian")
+    whole = fit(self_confidence, kind)
+    if whole is None:
+        return np.ones(np.shape(self_confidence)[0])
+    out = posterior(whole, self_confidence)
+    for rows in groups:
+        values = self_confidence[rows]
+        own = fit(values, kind)
+        if own is None or not has_two_modes(values, kind, own):
+            continue
+        noisy_mean = own.means()[1]
+        noisy_p = np.exp(-noisy_mean) if kind == "gaussian" else noisy_mean
+        if posterior(whole, np.array([noisy_p]))[0] < 0.5:
+            out[rows] = posterior(own, values)
+    return out
 
 
 def _monotone_tails(

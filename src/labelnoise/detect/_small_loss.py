@@ -9,7 +9,7 @@ import numpy as np
 
 from labelnoise._validation import Problem, check_choice, check_problem
 from labelnoise.detect._ensemble import ENSEMBLE_METHODS, EnsembleMethod, combine, is_model_list
-from labelnoise.detect._mixture import clean_posterior, has_two_modes
+from labelnoise.detect._mixture import clean_posterior
 from labelnoise.noise._pass import class_index, self_confidence
 
 __all__ = ["MixtureKind", "class_clean_posterior", "clean_probability"]
@@ -21,19 +21,15 @@ MIN_CLASS_SIZE = 10
 
 
 def class_clean_posterior(problem: Problem, *, mixture: str, per_class: bool) -> np.ndarray:
-    """P(clean) from one global fit, or (``per_class``) one fit per given class, where the
-    class's own values show two modes and its noisy mode is noisy by the global fit
-    (:func:`has_two_modes`); other classes keep the global fit."""
+    """P(clean) from one global fit, or (``per_class``) one fit per given class of at
+    least :data:`MIN_CLASS_SIZE` rows where that class's values show two modes, its
+    noisy mode noisy by the global fit (:func:`clean_posterior`)."""
     confidence = self_confidence(problem)
-    posterior = clean_posterior(confidence, mixture)
-    if not per_class:
-        return posterior
-    index = class_index(problem.labels, problem.n_classes)
-    for k in np.flatnonzero(index.counts >= MIN_CLASS_SIZE):
-        rows = index.rows(int(k))
-        if has_two_modes(confidence[rows], mixture, reference=confidence):
-            posterior[rows] = clean_posterior(confidence[rows], mixture)
-    return posterior
+    groups = []
+    if per_class:
+        index = class_index(problem.labels, problem.n_classes)
+        groups = [index.rows(int(k)) for k in np.flatnonzero(index.counts >= MIN_CLASS_SIZE)]
+    return clean_posterior(confidence, mixture, groups)
 
 
 def clean_probability(

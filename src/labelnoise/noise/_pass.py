@@ -28,6 +28,7 @@ __all__ = [
     "class_index",
     "confident_pass",
     "confident_thresholds",
+    "given_is_argmax",
 ]
 
 #: Slack used when comparing probabilities with thresholds and with the argmax.
@@ -138,7 +139,7 @@ class ConfidentPass:
     index: ClassIndex
 
 
-def _given_is_argmax(
+def given_is_argmax(
     block: np.ndarray, given: np.ndarray, self_conf: np.ndarray, argmax: np.ndarray
 ) -> np.ndarray:
     """Whether ``argmax(row with 1e-6 added to the given label's entry) == given``."""
@@ -252,7 +253,7 @@ def confident_block(
     return (
         cells,
         off_diagonal,
-        _given_is_argmax(block, given, self_conf, block_argmax),
+        given_is_argmax(block, given, self_conf, block_argmax),
         block_argmax,
     )
 
