@@ -6,7 +6,7 @@ PIP    := $(BIN)/python -m pip
 # torch is pinned: an unpinned torch pulls a multi-GB CUDA build.
 TORCH  := torch==2.13.0
 
-.PHONY: demo test test-all lint typecheck bench browser clean
+.PHONY: demo test test-all lint typecheck bench browser data clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +25,17 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 browser:
 	sh scripts/install-browser.sh || echo "browser: could not install Chromium; the browser test will skip"
 
+# Fashion-MNIST (Debian package dataset-fashion-mnist) for its tests; they skip without it.
+data:
+	sh scripts/install-fashion-mnist.sh || echo "data: could not install Fashion-MNIST; its tests will skip"
+
 demo: $(VENV)/.demo-installed
 	$(BIN)/python -m labelnoise
 
-test: $(VENV)/.test-installed browser
+test: $(VENV)/.test-installed browser data
 	$(BIN)/python -m pytest -q
 
-test-all: $(VENV)/.test-installed browser
+test-all: $(VENV)/.test-installed browser data
 	$(BIN)/python -m pytest -q -m "slow or not slow"
 
 lint: $(VENV)/.test-installed

@@ -39,7 +39,8 @@ class Files:
 
 @pytest.fixture
 def files(tmp_path: Path, problem: Callable[..., Any]) -> Files:
-    """labels/pred_probs as .npy, .csv (with names and an id column) and .parquet."""
+    """labels/pred_probs as .npy, .csv (names and an id column; pandas' numbered header;
+    no header) and .parquet."""
     case = problem(3, n=300, n_classes=3, noise=0.15)
     labels, pred_probs = case.labels, case.pred_probs
     np.save(tmp_path / "labels.npy", labels)
@@ -49,8 +50,11 @@ def files(tmp_path: Path, problem: Callable[..., Any]) -> Files:
     frame = pd.DataFrame({"id": np.arange(labels.size) + 1000, "animal": names})
     frame.to_csv(tmp_path / "labels.csv", index=False)
     pd.DataFrame(pred_probs, columns=CLASSES).to_csv(tmp_path / "pred_probs.csv", index=False)
-    np.savetxt(tmp_path / "labels_plain.csv", labels, fmt="%d")
+    np.savetxt(tmp_path / "labels_plain.csv", labels, fmt="%d")  # no header line
     np.savetxt(tmp_path / "pred_probs_plain.csv", pred_probs, delimiter=",")
+    # what pandas writes without column names: the header lines "0" and "0,1,2"
+    pd.Series(labels).to_csv(tmp_path / "labels_pandas.csv", index=False)
+    pd.DataFrame(pred_probs).to_csv(tmp_path / "pred_probs_pandas.csv", index=False)
     frame.to_parquet(tmp_path / "labels.parquet")
     pd.DataFrame(pred_probs, columns=CLASSES).to_parquet(tmp_path / "pred_probs.parquet")
     return Files(root=tmp_path, labels=labels, pred_probs=pred_probs)
@@ -66,3 +70,20 @@ def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
         return Result(code=code, out=captured.out, err=captured.err)
 
     return runner
+
+
+def check_one_line_error(result: Result, *fragments: str) -> None:
+    """Exit status 2 and one line on standard error, no traceback, holding ``fragments``."""
+    assert result.code == 2, (result.out, result.err)
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    assert lines[0].startswith("labelnoise: error: ")
+    assert "Traceback" not in result.err
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+@pytest.fixture
+def one_line_error() -> Callable[..., None]:
+    """``one_line_error(result, *fragments)``: the check every bad-input test makes."""
+    return check_one_line_error

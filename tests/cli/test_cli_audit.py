@@ -142,3 +142,46 @@ def test_cross_val_matches_sklearn():
     oracle = cross_val_predict(model, data.X, codes, cv=folds, method="predict_proba")
     np.testing.assert_allclose(ours, oracle, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(ours.sum(axis=1), 1.0)
+
+
+def _odd_frame(n: int = 90) -> pd.DataFrame:
+    """Three classes with names that break TeX and spreadsheets; 15% of labels flipped."""
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(n, 2))
+    names = np.array(["price $^$", '=HYPERLINK("http://evil","x")', "-neg"])
+    codes = np.digitize(x[:, 0], [-0.4, 0.4])
+    flip = rng.random(n) < 0.15
+    codes[flip] = (codes[flip] + 1) % 3
+    return pd.DataFrame({"x1": x[:, 0], "x2": x[:, 1], "y": names[codes]})
+
+
+def test_audit_with_dollar_and_formula_class_names(tmp_path, run):
+    _odd_frame().to_csv(tmp_path / "data.csv", index=False)
+    out = tmp_path / "out"
+    result = run("audit", tmp_path / "data.csv", "--label", "y", "--cv", "3", "--out", out)
+    assert result.code == 0, result.err  # mathtext used to fail on "price $^$"
+    issues = pd.read_csv(out / "issues.csv")
+    assert len(issues) > 0
+    given = set(issues["given_label"])
+    assert given <= {"price $^$", '\'=HYPERLINK("http://evil","x")', "'-neg"}
+    assert pd.api.types.is_integer_dtype(issues["index"])
+    assert pd.api.types.is_float_dtype(issues["label_quality"])
+    assert "price $^$" in (out / "report.html").read_text()
+
+
+def test_audit_report_failure_keeps_issues_csv(tmp_path, run, monkeypatch):
+    import labelnoise.report
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the figure could not be drawn")
+
+    monkeypatch.setattr(labelnoise.report, "render_report", broken)
+    _odd_frame().to_csv(tmp_path / "data.csv", index=False)
+    out = tmp_path / "out"
+    result = run("audit", tmp_path / "data.csv", "--label", "y", "--cv", "3", "--out", out)
+    assert result.code == 1
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.err
+    assert "issues.csv was written" in lines[0] and "the figure could not be drawn" in lines[0]
+    assert sorted(p.name for p in out.iterdir()) == ["issues.csv"]  # no report, no temp file
+    assert len(pd.read_csv(out / "issues.csv")) > 0

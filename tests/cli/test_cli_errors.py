@@ -20,16 +20,6 @@ def _find(files, labels="labels.npy", pred_probs="pred_probs.npy", *extra):
     )
 
 
-def _assert_one_line_error(result, *fragments):
-    assert result.code == 2, (result.out, result.err)
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1, result.err
-    assert lines[0].startswith("labelnoise: error: ")
-    assert "Traceback" not in result.err
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
-
-
 def _write(files, name, content):
     path = files.path(name)
     if isinstance(content, np.ndarray):
@@ -41,114 +31,114 @@ def _write(files, name, content):
     return name
 
 
-def test_missing_file(files, run):
+def test_missing_file(files, run, one_line_error):
     result = run(*_find(files, pred_probs="nothere.npy"))
-    _assert_one_line_error(result, "--pred-probs", "nothere.npy", "does not exist")
+    one_line_error(result, "--pred-probs", "nothere.npy", "does not exist")
 
 
-def test_unknown_method(files, run):
+def test_unknown_method(files, run, one_line_error):
     result = run(*_find(files), "--method", "magic")
-    _assert_one_line_error(result, "--method", "'magic' is not one of", "labelnoise find --help")
+    one_line_error(result, "--method", "'magic' is not one of", "labelnoise find --help")
 
 
-def test_unknown_option(run):
-    _assert_one_line_error(run("find", "--frobnicate"), "--frobnicate")
+def test_unknown_option(run, one_line_error):
+    one_line_error(run("find", "--frobnicate"), "--frobnicate")
 
 
-def test_unknown_command(run):
-    _assert_one_line_error(run("frobnicate"), "frobnicate")
+def test_unknown_command(run, one_line_error):
+    one_line_error(run("frobnicate"), "frobnicate")
 
 
-def test_rows_not_summing_to_one(files, run):
+def test_rows_not_summing_to_one(files, run, one_line_error):
     name = _write(files, "bad.npy", files.pred_probs * 0.5)
     result = run(*_find(files, pred_probs=name))
-    _assert_one_line_error(result, "--pred-probs", "bad.npy", "sum to 1", "pass --normalize")
+    one_line_error(result, "--pred-probs", "bad.npy", "sum to 1", "pass --normalize")
 
 
-def test_logits_instead_of_probabilities(files, run):
+def test_logits_instead_of_probabilities(files, run, one_line_error):
     name = _write(files, "logits.npy", np.log(files.pred_probs))
     result = run(*_find(files, pred_probs=name))
-    _assert_one_line_error(result, "--pred-probs", "logits.npy", "softmax")
+    one_line_error(result, "--pred-probs", "logits.npy", "softmax")
 
 
-def test_label_out_of_range(files, run):
+def test_label_out_of_range(files, run, one_line_error):
     name = _write(files, "labels7.npy", np.where(files.labels == 0, 7, files.labels))
     result = run(*_find(files, labels=name))
-    _assert_one_line_error(result, "--labels", "labels7.npy", "0..2")
+    one_line_error(result, "--labels", "labels7.npy", "0..2")
 
 
-def test_length_mismatch(files, run):
+def test_length_mismatch(files, run, one_line_error):
     name = _write(files, "short.npy", files.labels[:-5])
-    _assert_one_line_error(run(*_find(files, labels=name)), "--labels", "295", "300")
+    one_line_error(run(*_find(files, labels=name)), "--labels", "295", "300")
 
 
-def test_label_column_needed(files, run):
+def test_label_column_needed(files, run, one_line_error):
     result = run(*_find(files, "labels.csv", "pred_probs.csv"))
-    _assert_one_line_error(result, "labels.csv", "2 columns", "--label-column")
+    one_line_error(result, "labels.csv", "2 columns", "--label-column")
 
 
-def test_label_column_missing(files, run):
+def test_label_column_missing(files, run, one_line_error):
     result = run(*_find(files, "labels.csv", "pred_probs.csv"), "--label-column", "kind")
-    _assert_one_line_error(result, "labels.csv", "no column 'kind'", "id, animal")
+    one_line_error(result, "labels.csv", "no column 'kind'", "id, animal")
 
 
-def test_empty_labels(files, run):
+def test_empty_labels(files, run, one_line_error):
     frame = pd.DataFrame({"animal": ["cat"] * 299 + [None]})
     name = _write(files, "holes.csv", frame)
     result = run(*_find(files, name, "pred_probs.csv"))
-    _assert_one_line_error(result, "holes.csv", "1 empty value", "row 299")
+    one_line_error(result, "holes.csv", "1 empty value", "row 299")
 
 
-def test_names_need_classes(files, run):
+def test_names_need_classes(files, run, one_line_error):
     result = run(*_find(files, "labels.csv", "pred_probs.npy"), "--label-column", "animal")
-    _assert_one_line_error(result, "--labels", "labels.csv", "--classes")
+    one_line_error(result, "--labels", "labels.csv", "--classes")
 
 
-def test_wrong_number_of_classes(files, run):
+def test_wrong_number_of_classes(files, run, one_line_error):
     result = run(*_find(files), "--classes", "cat,dog")
-    _assert_one_line_error(result, "--classes", "3")
+    one_line_error(result, "--classes", "3")
 
 
-def test_unsupported_suffix(files, run):
+def test_unsupported_suffix(files, run, one_line_error):
     name = _write(files, "labels.json", b"[0, 1]")
-    _assert_one_line_error(run(*_find(files, labels=name)), "labels.json", ".npy, .csv")
+    one_line_error(run(*_find(files, labels=name)), "labels.json", ".npy, .csv")
 
 
-def test_corrupt_npy(files, run):
+def test_corrupt_npy(files, run, one_line_error):
     name = _write(files, "broken.npy", b"this is not numpy")
-    _assert_one_line_error(run(*_find(files, pred_probs=name)), "--pred-probs", "broken.npy")
+    one_line_error(run(*_find(files, pred_probs=name)), "--pred-probs", "broken.npy")
 
 
-def test_corrupt_parquet(files, run):
+def test_corrupt_parquet(files, run, one_line_error):
     name = _write(files, "broken.parquet", b"PAR1 garbage")
-    _assert_one_line_error(run(*_find(files, pred_probs=name)), "--pred-probs", "broken.parquet")
+    one_line_error(run(*_find(files, pred_probs=name)), "--pred-probs", "broken.parquet")
 
 
-def test_object_npy_refused(files, run):
+def test_object_npy_refused(files, run, one_line_error):
     path = files.path("objects.npy")
     np.save(path, np.array(["a", None], dtype=object), allow_pickle=True)
-    _assert_one_line_error(run(*_find(files, labels="objects.npy")), "--labels", "objects.npy")
+    one_line_error(run(*_find(files, labels="objects.npy")), "--labels", "objects.npy")
 
 
-def test_non_numeric_probability_column(files, run):
+def test_non_numeric_probability_column(files, run, one_line_error):
     frame = pd.DataFrame(files.pred_probs, columns=["cat", "dog", "fox"]).assign(note="x")
     name = _write(files, "mixed.csv", frame)
-    _assert_one_line_error(run(*_find(files, pred_probs=name)), "mixed.csv", "note")
+    one_line_error(run(*_find(files, pred_probs=name)), "mixed.csv", "note")
 
 
-def test_empty_table(files, run):
+def test_empty_table(files, run, one_line_error):
     name = _write(files, "empty.csv", b"label\n")
-    _assert_one_line_error(run(*_find(files, labels=name)), "empty.csv", "no rows")
+    one_line_error(run(*_find(files, labels=name)), "empty.csv", "no rows")
 
 
-def test_output_exists(files, run):
+def test_output_exists(files, run, one_line_error):
     files.path("issues.csv").write_text("keep me")
     result = run(*_find(files))
-    _assert_one_line_error(result, "--out", "issues.csv", "already exists", "--force")
+    one_line_error(result, "--out", "issues.csv", "already exists", "--force")
     assert files.path("issues.csv").read_text() == "keep me"
 
 
-def test_output_is_an_input_even_with_force(files, run):
+def test_output_is_an_input_even_with_force(files, run, one_line_error):
     args = (
         "find",
         "--labels",
@@ -160,11 +150,11 @@ def test_output_is_an_input_even_with_force(files, run):
         "--force",
     )
     before = files.path("labels.npy").read_bytes()
-    _assert_one_line_error(run(*args), "also an input")
+    one_line_error(run(*args), "also an input")
     assert files.path("labels.npy").read_bytes() == before
 
 
-def test_report_image_count(files, run):
+def test_report_image_count(files, run, one_line_error):
     name = _write(files, "few.npy", np.zeros((10, 8, 8), np.uint8))
     result = run(
         "report",
@@ -177,11 +167,11 @@ def test_report_image_count(files, run):
         "-o",
         files.path("r.html"),
     )
-    _assert_one_line_error(result, "--images", "few.npy", "10", "300")
+    one_line_error(result, "--images", "few.npy", "10", "300")
     assert not files.path("r.html").exists()
 
 
-def test_report_image_shape(files, run):
+def test_report_image_shape(files, run, one_line_error):
     name = _write(files, "flat.npy", np.zeros((300, 64), np.uint8))
     result = run(
         "report",
@@ -194,7 +184,7 @@ def test_report_image_shape(files, run):
         "-o",
         files.path("r.html"),
     )
-    _assert_one_line_error(result, "--images", "flat.npy", "(n, H, W)")
+    one_line_error(result, "--images", "flat.npy", "(n, H, W)")
 
 
 def test_debug_shows_traceback(files, run):

@@ -14,7 +14,8 @@ from labelnoise.cli import cli
 CLASSES = ["cat", "dog", "fox"]
 FORMATS = [
     ("labels.npy", "pred_probs.npy", []),
-    ("labels_plain.csv", "pred_probs_plain.csv", []),
+    ("labels_plain.csv", "pred_probs_plain.csv", ["--no-header"]),
+    ("labels_pandas.csv", "pred_probs_pandas.csv", []),
     ("labels.csv", "pred_probs.csv", ["--label-column", "animal"]),
     ("labels.parquet", "pred_probs.parquet", ["--label-column", "animal"]),
 ]
@@ -82,7 +83,9 @@ def test_find_method_and_class_names(files, run):
     result = run(
         "find",
         "--labels",
-        files.path("labels.npy"),
+        files.path("labels.csv"),
+        "--label-column",
+        "animal",
         "--pred-probs",
         files.path("pred_probs.npy"),
         "--method",

@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pandas as pd
+import pytest
 from PIL import Image
 
 import labelnoise
@@ -48,11 +49,24 @@ def test_report_with_image_paths_and_class_names(files, run):
         Image.new("L", (20, 20), i % 256).save(folder / f"{i}.png")
     files.path("images.txt").write_text("path\n" + "".join(f"imgs/{i}.png\n" for i in range(300)))
     result = run(
-        *_report(
-            files, "--images", files.path("images.txt"), "--top", "4", "--classes", "cat,dog,fox"
-        )
+        "report",
+        "--labels",
+        files.path("labels.csv"),
+        "--label-column",
+        "animal",
+        "--pred-probs",
+        files.path("pred_probs.npy"),
+        "--classes",
+        "cat,dog,fox",
+        "--images",
+        files.path("images.txt"),
+        "--top",
+        "4",
+        "-o",
+        files.path("report.html"),
     )
     assert result.code == 0, result.err
+    assert result.err == ""
     html = files.path("report.html").read_text()
     assert html.count('<img class="thumb"') == 4 and "no image" not in html
     top = int(labelnoise.find_label_issues(files.labels, files.pred_probs).indices[0])
@@ -84,3 +98,92 @@ def test_report_from_csv_with_header_names(files, run):
     )
     assert result.code == 0, result.err
     assert '<span class="pill given">' in files.path("r.html").read_text()
+
+
+def _image_list(files, entries, name="images.txt"):
+    files.path(name).write_text("path\n" + "".join(f"{entry}\n" for entry in entries))
+    return files.path(name)
+
+
+def _pngs(folder, n, size=(8, 8)):
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        Image.new("L", size, i % 256).save(folder / f"{i}.png")
+
+
+@pytest.mark.parametrize("bad", ["../secret.png", "imgs/../../secret.png", "ABSOLUTE"])
+def test_image_paths_are_confined_to_the_list_folder(files, run, one_line_error, bad):
+    _pngs(files.path("imgs"), 300)
+    (files.root.parent / "secret.png").write_bytes(b"x")
+    bad = str(files.root.parent / "secret.png") if bad == "ABSOLUTE" else bad
+    entries = [f"imgs/{i}.png" for i in range(299)] + [bad]
+    result = run(*_report(files, "--images", _image_list(files, entries)))
+    one_line_error(
+        result,
+        "--images",
+        "1 image path(s) lie outside the image root",
+        "entry 299",
+        "--image-root",
+        "--allow-any-image-path",
+    )
+    assert not files.path("report.html").exists()
+
+
+def test_allow_any_image_path_opts_out(files, run):
+    _pngs(files.path("imgs"), 300)
+    entries = [f"../{files.root.name}/imgs/{i}.png" for i in range(300)]
+    listing = _image_list(files, entries)
+    result = run(*_report(files, "--images", listing, "--allow-any-image-path"))
+    assert result.code == 0, result.err
+    assert "no image" not in files.path("report.html").read_text()
+
+
+def test_image_root(files, run, one_line_error):
+    _pngs(files.path("data") / "imgs", 300)
+    files.path("lists").mkdir()
+    listing = _image_list(files, [f"imgs/{i}.png" for i in range(300)], "lists/images.txt")
+    result = run(*_report(files, "--images", listing, "--image-root", files.path("data")))
+    assert result.code == 0, result.err
+    assert "no image" not in files.path("report.html").read_text()
+    # the root also confines: the list folder is outside --image-root data/imgs
+    outside = _image_list(files, [f"../{i}.png" for i in range(300)], "lists/up.txt")
+    result = run(
+        *_report(files, "--images", outside, "--image-root", files.path("data") / "imgs"),
+        "--force",
+    )
+    one_line_error(result, "outside the image root", "(--image-root)")
+
+
+def test_missing_images_are_counted(files, run):
+    _pngs(files.path("imgs"), 150)
+    listing = _image_list(files, [f"imgs/{i}.png" for i in range(300)])  # 150..299 missing
+    result = run(*_report(files, "--images", listing))
+    assert result.code == 0, result.err
+    assert "labelnoise: warning: --images" in result.err
+    assert "150 of 300 image paths name no file (the first, entry 150" in result.err
+    assert "150 image files missing" in result.out
+    html = files.path("report.html").read_text()
+    n_blank = html.count('class="nothumb">no image</div>')
+    assert n_blank > 0 and f"{n_blank} missing" in html
+
+
+def test_image_list_without_header_needs_the_flag(files, run, one_line_error):
+    _pngs(files.path("imgs"), 300)
+    files.path("bare.txt").write_text("".join(f"imgs/{i}.png\n" for i in range(300)))
+    result = run(*_report(files, "--images", files.path("bare.txt")))
+    one_line_error(result, "--images", "bare.txt has 299 rows", "pass --no-header")
+    result = run(*_report(files, "--images", files.path("bare.txt"), "--no-header"))
+    assert result.code == 0, result.err
+    assert "no image" not in files.path("report.html").read_text()
+
+
+def test_oversized_image_is_skipped_with_a_warning(files, run, monkeypatch):
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)  # Pillow raises above 200 pixels
+    _pngs(files.path("imgs"), 300, size=(30, 30))
+    result = run(
+        *_report(files, "--images", _image_list(files, [f"imgs/{i}.png" for i in range(300)]))
+    )
+    assert result.code == 0, result.err
+    assert "could not be shown" in result.err and "too large" in result.err
+    assert "Traceback" not in result.err
+    assert '<img class="thumb"' not in files.path("report.html").read_text()

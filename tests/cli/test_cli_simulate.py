@@ -9,16 +9,6 @@ import pytest
 from labelnoise.datasets import CIFAR10_CLASSES
 
 
-def _one_line_error(result, *fragments):
-    assert result.code == 2, (result.out, result.err)
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1, result.err
-    assert lines[0].startswith("labelnoise: error: ")
-    assert "Traceback" not in result.err
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
-
-
 @pytest.fixture
 def data(tmp_path):
     """100 labels in 4 classes as .npy, a CSV with names and an id column, features."""
@@ -184,15 +174,15 @@ def test_human_with_cifar_names(data, run):
     assert set(pd.read_csv(data / "h.csv")["label"]) <= set(CIFAR10_CLASSES)
 
 
-def test_no_overwrite_without_force(data, run):
+def test_no_overwrite_without_force(data, run, one_line_error):
     args = ("--kind", "symmetric", "--noise-rate", "0.2", "--seed", "0")
     (data / "noisy.npy").write_bytes(b"old")
-    _one_line_error(
+    one_line_error(
         run(*_simulate(data, "y.npy", "noisy.npy", *args)), "already exists; pass --force"
     )
     assert (data / "noisy.npy").read_bytes() == b"old"
     assert run(*_simulate(data, "y.npy", "noisy.npy", *args, "--force")).code == 0
-    _one_line_error(run(*_simulate(data, "y.npy", "y.npy", *args, "--force")), "also an input file")
+    one_line_error(run(*_simulate(data, "y.npy", "y.npy", *args, "--force")), "also an input file")
 
 
 RATE = ("--noise-rate", "0.2", "--seed", "0")
@@ -276,7 +266,7 @@ RATE = ("--noise-rate", "0.2", "--seed", "0")
         ("y.npy", ("--kind", "symmetric", "--noise-rate", "0.2"), ["Missing option '--seed'"]),
     ],
 )
-def test_errors(data, run, labels, extra, fragments):
+def test_errors(data, run, labels, extra, fragments, one_line_error):
     np.save(data / "X5.npy", np.zeros((5, 3)))
     np.save(data / "bad.npy", np.array([[0.5, 0.2, 0.1, 0.0]] * 4))
     np.save(data / "T3.npy", np.eye(3))
@@ -284,13 +274,13 @@ def test_errors(data, run, labels, extra, fragments):
     np.save(data / "neg.npy", np.array([0, 1, -1, 1]))
     extra = tuple(str(data / e) if str(e).endswith(".npy") else e for e in extra)
     result = run(*_simulate(data, labels, "out.npy", *extra))
-    _one_line_error(result, *fragments)
+    one_line_error(result, *fragments)
     assert not (data / "out.npy").exists()
 
 
-def test_unsupported_out_suffix(data, run):
+def test_unsupported_out_suffix(data, run, one_line_error):
     result = run(*_simulate(data, "y.npy", "out.json", "--kind", "symmetric", *RATE))
-    _one_line_error(result, "--out", "unsupported file type '.json'")
+    one_line_error(result, "--out", "unsupported file type '.json'")
 
 
 def test_debug_shows_traceback(data, run):

@@ -105,11 +105,13 @@ def test_thumbnails_from_paths(problem, tmp_path):
         if i % 2 == 0:
             Image.new("RGB", (40, 30), (i % 256, 0, 0)).save(path)
         paths.append(path)
-    html = render_report(case.labels, case.pred_probs, images=paths, top=20)
+    with pytest.warns(UserWarning, match=r"images: \d+ of the 20 listed images could not be"):
+        html = render_report(case.labels, case.pred_probs, images=paths, top=20)
     n_rows = len(_issue_rows(html))
     n_thumbs = html.count('<img class="thumb"')
     n_missing = html.count('class="nothumb">no image</div>')
     assert n_thumbs + n_missing == n_rows and n_thumbs > 0 and n_missing > 0
+    assert f"{n_missing} of the 20 listed images could not be shown ({n_missing} missing" in html
 
 
 def test_thumbnail_scaling():

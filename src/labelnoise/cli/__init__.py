@@ -16,6 +16,12 @@ not sum to 1) ends the command with exit status 2 and one line on standard error
 names the file, column or option and the fix; ``--debug`` adds the traceback. Outputs are
 written atomically and never replace an existing file without ``--force``; inputs are
 only read.
+
+Inputs are never misread: the first line of every delimited file is its header (pandas'
+``header=0``) unless ``--no-header`` says there is none, never guessed from the content;
+``--classes`` follows the API's ``classes=`` rule; image lists stay inside an image root.
+CSV outputs neutralise spreadsheet formulas in text cells; SIGTERM removes the temporary
+file of a write in progress, and stale ones of killed runs are removed on the next write.
 """
 
 from labelnoise.cli._main import cli, main

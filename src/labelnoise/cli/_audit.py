@@ -9,20 +9,36 @@ import click
 import numpy as np
 import pandas as pd
 
-from labelnoise.cli._console import make_console, print_summary, progress_bar
-from labelnoise.cli._errors import BadInput
+from labelnoise.cli._console import literal, make_console, print_summary, progress_bar
+from labelnoise.cli._errors import BadInput, one_line
 from labelnoise.cli._find import detect
-from labelnoise.cli._inputs import IN_FILE, Inputs, debug_option, force_option, issues_frame
+from labelnoise.cli._inputs import (
+    IN_FILE,
+    Inputs,
+    debug_option,
+    force_option,
+    issues_frame,
+    no_header_option,
+)
 from labelnoise.cli._io import read_frame
 from labelnoise.cli._models import MODELS, Design, build_model, cross_val_pred_probs, design
-from labelnoise.cli._output import claim_output, write_atomic
+from labelnoise.cli._output import claim_output, csv_text, write_atomic
 from labelnoise.detect import FilterMethod, LabelIssues
 from labelnoise.noise import NoiseEstimate
 
 if TYPE_CHECKING:
     from sklearn.base import BaseEstimator
 
-__all__ = ["audit"]
+__all__ = ["ReportFailed", "audit"]
+
+#: Exit status when issues.csv was written but the report could not be.
+EXIT_REPORT_FAILED = 1
+
+
+class ReportFailed(click.ClickException):
+    """The report step of ``audit`` failed after issues.csv was written."""
+
+    exit_code = EXIT_REPORT_FAILED
 
 
 def _columns(
@@ -153,8 +169,11 @@ def _render(
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("labelnoise-audit"),
     show_default=True,
-    help="Folder for issues.csv and report.html (created if missing).",
+    help="Folder for issues.csv and report.html (created if missing). issues.csv is "
+    "written first; text cells a spreadsheet would run as a formula (starting with = + - "
+    "@, tab or CR) get a leading '.",
 )
+@no_header_option
 @force_option
 @debug_option
 def audit(
@@ -168,12 +187,15 @@ def audit(
     method: str,
     top: int,
     out: Path,
+    no_header: bool,
     force: bool,
 ) -> None:
     """Audit the labels of a table (CSV, TSV or Parquet).
 
     Predicts every row out-of-sample by cross-validation with a sensible default model,
     finds the likely label errors, and writes issues.csv and report.html into --out.
+    The first line of a CSV/TSV is its header (pass --no-header if it has none). If the
+    report cannot be drawn, issues.csv is still written and the command exits with 1.
 
     \b
     Examples:
@@ -182,7 +204,7 @@ def audit(
     """
     issues_path = claim_output(out / "issues.csv", option="--out", force=force, inputs=(data,))
     report_path = claim_output(out / "report.html", option="--out", force=force, inputs=(data,))
-    frame = read_frame(data, option="DATA")
+    frame = read_frame(data, option="DATA", header=not no_header)
     feature_columns = _columns(frame, data, label, features, text)
     classes, codes = _targets(frame[label], data, cv)
     design_ = design(frame, feature_columns, text)
@@ -196,12 +218,21 @@ def audit(
         inputs = Inputs(classes[codes], pred_probs, classes.tolist(), {}, (data,))
         issues, noise = detect(inputs, method=method, normalize=True)
         advance("Writing the report")
+        write_atomic(issues_path, csv_text(issues_frame(issues)), force=force)
         texts = None if text is None else frame[text].fillna("").astype(str).tolist()
         details = {"Data": str(data), "Label column": label, "Model": f"{model}, {cv}-fold CV"}
         title = f"Label audit: {data.name}"
-        html = _render(inputs, issues, noise, texts=texts, title=title, top=top, details=details)
-        write_atomic(issues_path, issues_frame(issues).to_csv(index=False), force=force)
-        write_atomic(report_path, html, force=force)
+        try:
+            html = _render(
+                inputs, issues, noise, texts=texts, title=title, top=top, details=details
+            )
+            write_atomic(report_path, html, force=force)
+        except Exception as error:  # whatever breaks the report, issues.csv stays
+            reason = one_line(str(error)) or type(error).__name__
+            raise ReportFailed(
+                f"{issues_path} was written, but the report could not be ({reason[:200]}); "
+                f"{report_path} was not written."
+            ) from error
         advance()
     print_summary(console, issues, noise)
-    console.print(f"Wrote [bold]{issues_path}[/] and [bold]{report_path}[/].")
+    console.print(f"Wrote [bold]{literal(issues_path)}[/] and [bold]{literal(report_path)}[/].")

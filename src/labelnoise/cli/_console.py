@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -17,11 +18,17 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from labelnoise.detect import LabelIssues
 from labelnoise.noise import NoiseEstimate
 
-__all__ = ["class_table", "make_console", "print_summary", "progress_bar"]
+__all__ = ["class_table", "literal", "make_console", "print_summary", "progress_bar"]
+
+
+def literal(value: object) -> str:
+    """``value`` as text for a rich markup string: ``[`` in a name or path is not markup."""
+    return escape(str(value))
 
 
 def make_console() -> Console:
@@ -90,11 +97,11 @@ def class_table(issues: LabelIssues, *, limit: int = 5) -> Table:
     ordered = stats.sort_values(["rate", "flagged"], ascending=False).head(limit)
     for name, row in ordered.iterrows():
         table.add_row(
-            str(name),
+            Text(str(name)),  # class names are data: never markup
             f"{int(row['n']):,}",
             f"{int(row['flagged']):,}",
             _pct(float(row["rate"])),
-            str(usual.get(name, "")),
+            Text(str(usual.get(name, ""))),
         )
     return table
 

@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from labelnoise.bench import TestSetAudit, audit_flags
-from labelnoise.cli._console import make_console, progress_bar
+from labelnoise.cli._console import literal, make_console, progress_bar
 from labelnoise.cli._inputs import debug_option, force_option, issues_frame
-from labelnoise.cli._output import claim_output, write_atomic
+from labelnoise.cli._output import claim_output, csv_text, write_atomic
 from labelnoise.demo import DATASETS, DemoName, load_label_errors, review_notes
 from labelnoise.detect import find_label_issues
 from labelnoise.noise import estimate_noise
@@ -51,7 +51,7 @@ def _run(name: str, out: Path, force: bool) -> tuple[TestSetAudit, Path]:
             "Human review": "5 workers per candidate; < 3 keeping the label = error",
         },
     )
-    write_atomic(out / f"{name}-issues.csv", issues_frame(issues).to_csv(index=False), force=force)
+    write_atomic(out / f"{name}-issues.csv", csv_text(issues_frame(issues)), force=force)
     report = out / f"{name}-report.html"
     write_atomic(report, html, force=force)
     return audit_flags(issues, verified=data.verified), report
@@ -119,4 +119,4 @@ def demo(out: Path | None, force: bool) -> None:
     console.print(_table(reviews))
     _explain(console, reviews)
     for report in reports:
-        console.print(f"Report: [bold]{report}[/]")
+        console.print(f"Report: [bold]{literal(report)}[/]")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from labelnoise._errors import InputError
 
-__all__ = ["BadInput", "one_line", "translated"]
+__all__ = ["BadInput", "CommandWarning", "one_line", "translated", "warn"]
 
 #: Library advice rewritten as the command-line option that does the same thing.
 _HINTS = (
@@ -20,6 +21,20 @@ _HINTS = (
 
 class BadInput(Exception):
     """A mistake in the command line or its input files; the message names the fix."""
+
+
+class CommandWarning(UserWarning):
+    """Something the user should check; the command still did its work."""
+
+
+def warn(message: str) -> None:
+    """Warn the user; :func:`labelnoise.cli.main` prints it as one line once the command ends.
+
+    Parameters
+    ----------
+    message : str
+    """
+    warnings.warn(message, CommandWarning, stacklevel=2)
 
 
 def one_line(message: str) -> str:

@@ -8,7 +8,7 @@ from typing import cast
 import click
 import numpy as np
 
-from labelnoise.cli._console import make_console, print_summary, progress_bar
+from labelnoise.cli._console import literal, make_console, print_summary, progress_bar
 from labelnoise.cli._errors import BadInput, translated
 from labelnoise.cli._inputs import (
     FEATURE_METHODS,
@@ -19,7 +19,7 @@ from labelnoise.cli._inputs import (
     load_inputs,
     problem_options,
 )
-from labelnoise.cli._output import claim_output, write_atomic
+from labelnoise.cli._output import claim_output, csv_text, write_atomic
 from labelnoise.detect import FilterMethod, LabelIssues, find_label_issues
 from labelnoise.noise import NoiseEstimate, estimate_noise
 
@@ -80,7 +80,8 @@ def detect(inputs: Inputs, *, method: str, normalize: bool) -> tuple[LabelIssues
     default=Path("issues.csv"),
     show_default=True,
     help="CSV with one row per flagged example: index, given_label, suggested_label, "
-    "label_quality (worst first).",
+    "label_quality (worst first). Text cells that a spreadsheet would run as a formula "
+    "(starting with = + - @, tab or CR) get a leading ' (numbers are left as they are).",
 )
 @force_option
 @debug_option
@@ -92,6 +93,7 @@ def find(
     method: str,
     normalize: bool,
     features_path: Path | None,
+    no_header: bool,
     out: Path,
     force: bool,
 ) -> None:
@@ -100,6 +102,9 @@ def find(
     Reads given labels and out-of-sample predicted probabilities (one column per class),
     prints how many examples look mislabelled, the estimated noise rate and the worst
     classes, and writes the flagged rows to --out.
+
+    The first line of a .csv/.tsv input is its header (pandas' rule), never data; pass
+    --no-header for files without one.
 
     \b
     Examples:
@@ -116,11 +121,12 @@ def find(
             label_column=label_column,
             classes=classes,
             features_path=features_path,
+            header=not no_header,
         )
         advance("Finding label issues")
         issues, noise = detect(inputs, method=method, normalize=normalize)
         advance(f"Writing {out}")
-        write_atomic(out, issues_frame(issues).to_csv(index=False), force=force)
+        write_atomic(out, csv_text(issues_frame(issues)), force=force)
         advance()
     print_summary(console, issues, noise)
-    console.print(f"Wrote {len(issues):,} flagged rows to [bold]{out}[/].")
+    console.print(f"Wrote {len(issues):,} flagged rows to [bold]{literal(out)}[/].")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, get_args
@@ -11,7 +11,10 @@ import click
 import numpy as np
 import pandas as pd
 
-from labelnoise.cli._io import read_features, read_labels, read_pred_probs
+from labelnoise._errors import InputError
+from labelnoise._validation import check_labels
+from labelnoise.cli._errors import BadInput, translated
+from labelnoise.cli._io import HEADER_RULE, check_rows, read_features, read_labels, read_pred_probs
 from labelnoise.detect import FilterMethod, LabelIssues
 
 #: Methods that read --features (``auto`` uses them when given).
@@ -24,6 +27,7 @@ __all__ = [
     "force_option",
     "issues_frame",
     "load_inputs",
+    "no_header_option",
     "problem_options",
 ]
 
@@ -34,11 +38,17 @@ debug_option = click.option(
     "--debug", is_flag=True, expose_value=False, help="Show the full traceback on errors."
 )
 force_option = click.option("--force", is_flag=True, help="Overwrite existing output files.")
+no_header_option = click.option(
+    "--no-header",
+    is_flag=True,
+    help=f"{HEADER_RULE} With --no-header the first line is data and the columns are "
+    "named 0, 1, ... (for --label-column).",
+)
 
 
 def problem_options(command: F) -> F:
     """Add --labels, --pred-probs, --label-column, --classes, --method, --normalize,
-    --features."""
+    --features, --no-header."""
     options = [
         click.option(
             "--labels",
@@ -63,8 +73,10 @@ def problem_options(command: F) -> F:
         click.option(
             "--classes",
             metavar="A,B,...",
-            help="Comma-separated class names, one per pred_probs column, in column order "
-            "(default: the pred_probs header, if it names the classes).",
+            help="Comma-separated class names, one per pred_probs column, in column order. "
+            "As with classes= in the Python API, the labels must then be these names; "
+            "integer labels are column indices 0..K-1 and take no --classes. Default: the "
+            "pred_probs header, if it names the classes (integer labels then stay indices).",
         ),
         click.option(
             "--method",
@@ -85,6 +97,7 @@ def problem_options(command: F) -> F:
             help="Embeddings or other numeric features, one row per example (.npy, .csv, "
             f".tsv or .parquet), for --method {', '.join(FEATURE_METHODS)}.",
         ),
+        no_header_option,
     ]
     for option in reversed(options):
         command = option(command)
@@ -116,15 +129,29 @@ class Inputs:
     features: np.ndarray | None = None
 
 
-def _with_names(labels: np.ndarray, names: Sequence[str]) -> np.ndarray:
-    """Express labels as class names: matching names as text, or codes 0..K-1 as indices."""
-    table = np.asarray(names, dtype=object)
-    as_text = pd.Series(labels).astype(str).to_numpy(dtype=object)
-    if set(as_text.tolist()) <= set(names):
-        return as_text
-    if labels.dtype.kind in "iu" and labels.min() >= 0 and labels.max() < len(names):
-        return table[labels]
-    return labels  # the library reports the labels that are not in classes
+def _check_class_names(
+    labels: np.ndarray, names: list[str], pred_probs: np.ndarray, labels_path: Path
+) -> None:
+    """Integer labels with --classes: the library's rule, with the command-line way out."""
+    if labels.dtype.kind not in "biuf" or pred_probs.ndim != 2:
+        return
+    try:
+        check_labels(labels, n_classes=pred_probs.shape[1], classes=names)
+    except InputError as error:
+        if error.argument != "labels":
+            return  # a problem of --classes itself: the library names it
+        detail = str(error).removeprefix(f"{error.argument}: ").replace("classes", "--classes")
+        raise BadInput(
+            f"--labels {labels_path}: {detail} Labels are matched to --classes by name, as "
+            "with classes= in the Python API, and these labels are integers: drop --classes "
+            "to read them as column indices 0..K-1, or write the labels as class names."
+        ) from error
+
+
+def _named_codes(labels: np.ndarray, names: list[str], pred_probs: np.ndarray) -> np.ndarray:
+    """Integer labels (column indices) shown by the header's class names."""
+    codes, _ = check_labels(labels, n_classes=pred_probs.shape[1])
+    return np.asarray(names, dtype=object)[codes]
 
 
 def load_inputs(
@@ -134,26 +161,42 @@ def load_inputs(
     label_column: str | None,
     classes: str | None,
     features_path: Path | None = None,
+    header: bool = True,
 ) -> Inputs:
     """Read the label and probability files and settle the class names.
 
-    Class names come from ``--classes``, else from a pred_probs header that names them;
-    integer labels ``0..K-1`` are then read as column indices.
+    With ``--classes`` the labels are class names, matched by the library exactly as
+    ``classes=`` is in the Python API. Without it, class names come from a pred_probs
+    header that names the classes: text labels are matched to them, integer labels are
+    column indices (shown by name). The type of the labels decides, never their values.
     """
-    labels = read_labels(labels_path, column=label_column)
-    pred_probs, header = read_pred_probs(pred_probs_path)
-    names = [c.strip() for c in classes.split(",")] if classes else header
+    labels = read_labels(labels_path, column=label_column, header=header)
+    pred_probs, header_names = read_pred_probs(pred_probs_path, header=header)
+    check_rows(
+        ("--labels", labels_path, labels.shape[0]),
+        ("--pred-probs", pred_probs_path, pred_probs.shape[0] if pred_probs.ndim else 0),
+        header=header,
+    )
     sources = {
         "labels": f"--labels {labels_path}",
         "pred_probs": f"--pred-probs {pred_probs_path}",
         "classes": "--classes" if classes else f"--pred-probs {pred_probs_path} (header)",
     }
-    if names is not None:
-        labels = _with_names(labels, names)
+    names = [c.strip() for c in classes.split(",")] if classes else header_names
+    if classes and names is not None:
+        _check_class_names(labels, names, pred_probs, labels_path)
+    elif names is not None and labels.dtype.kind in "biuf":
+        with translated(sources):
+            labels = _named_codes(labels, names, pred_probs)
     features = None
     if features_path is not None:
-        features = read_features(features_path)
+        features = read_features(features_path, header=header)
         sources["features"] = f"--features {features_path}"
+        check_rows(
+            ("--labels", labels_path, labels.shape[0]),
+            ("--features", features_path, features.shape[0] if features.ndim else 0),
+            header=header,
+        )
     return Inputs(
         labels=labels,
         pred_probs=pred_probs,

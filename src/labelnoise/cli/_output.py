@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import secrets
+import csv
 from collections.abc import Iterable
 from pathlib import Path
 
+import pandas as pd
+
+from labelnoise._atomic import write_atomic as _write_atomic
 from labelnoise.cli._errors import BadInput
 
-__all__ = ["claim_output", "write_atomic"]
+__all__ = ["FORMULA_PREFIXES", "claim_output", "csv_text", "write_atomic"]
+
+#: A text cell starting with one of these is a formula to a spreadsheet (OWASP's list).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def claim_output(path: Path, *, option: str, force: bool, inputs: Iterable[Path] = ()) -> Path:
@@ -46,34 +51,13 @@ def claim_output(path: Path, *, option: str, force: bool, inputs: Iterable[Path]
     return path
 
 
-def _temp_file(path: Path) -> tuple[int, Path]:
-    """Create a new temporary file beside ``path`` (same file system, so rename is atomic)."""
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    # 0o666 minus the umask: the same mode an ordinary new file would get.
-    return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temp
-
-
-def _publish(temp: Path, path: Path, *, force: bool) -> None:
-    if force:
-        os.replace(temp, path)
-        return
-    try:
-        os.link(temp, path)  # atomic, and fails instead of replacing a file that appeared
-    except FileExistsError:
-        raise BadInput(f"{path} already exists; pass --force to overwrite it.") from None
-    except OSError:  # file systems without hard links
-        if path.exists():
-            raise BadInput(f"{path} already exists; pass --force to overwrite it.") from None
-        os.replace(temp, path)
-
-
 def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the whole new one.
 
-    The bytes go to a temporary file in the same directory, are flushed to disk, and the
-    file is then moved into place (``os.replace`` with ``force``; otherwise a hard link,
+    See :func:`labelnoise._atomic.write_atomic`: a temporary file beside ``path``,
+    flushed, then moved into place (``os.replace`` with ``force``; otherwise a hard link,
     which refuses to replace a file created meanwhile). Missing parent directories are
-    created.
+    created; stale temporary files of earlier, killed runs are removed.
 
     Parameters
     ----------
@@ -84,14 +68,46 @@ def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> None:
     force : bool, default=False
         Replace an existing file.
     """
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = _temp_file(path)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _publish(temp, path, force=force)
-    finally:
-        temp.unlink(missing_ok=True)
+        _write_atomic(path, data, overwrite=force)
+    except FileExistsError:
+        raise BadInput(f"{path} already exists; pass --force to overwrite it.") from None
+
+
+def _defused(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_text(frame: pd.DataFrame, *, sep: str = ",") -> str:
+    """``frame`` as CSV text (no index) that spreadsheets will not run as formulas.
+
+    Every text cell, and every column name, that starts with ``=``, ``+``, ``-``, ``@``,
+    a tab or a carriage return gets a leading single quote (OWASP's rule against CSV
+    injection). Numeric columns are written as they are, so negative numbers stay numbers.
+    When a text cell holds a carriage return, every text cell is quoted (pandas would
+    write it bare, and readers would end the row there).
+
+    Parameters
+    ----------
+    frame : DataFrame
+    sep : str, default=","
+        Field separator (``"\\t"`` for TSV).
+
+    Returns
+    -------
+    str
+    """
+    safe = frame.copy()
+    bare_cr = False
+    for position in range(safe.shape[1]):  # by position: column names may repeat
+        values = safe.iloc[:, position]
+        if not pd.api.types.is_numeric_dtype(values):
+            values = values.map(_defused)
+            safe.isetitem(position, values)
+            bare_cr = bare_cr or any(isinstance(v, str) and "\r" in v for v in values)
+    safe.columns = [_defused(name) for name in safe.columns]
+    # pandas leaves a carriage return unquoted, and readers would split the row there
+    quoting = csv.QUOTE_NONNUMERIC if bare_cr else csv.QUOTE_MINIMAL
+    return safe.to_csv(index=False, sep=sep, quoting=quoting)

@@ -8,9 +8,10 @@ from typing import cast
 import click
 import numpy as np
 
-from labelnoise.cli._console import make_console, print_summary, progress_bar
-from labelnoise.cli._errors import BadInput, translated
+from labelnoise.cli._console import literal, make_console, print_summary, progress_bar
+from labelnoise.cli._errors import BadInput, translated, warn
 from labelnoise.cli._find import detect
+from labelnoise.cli._images import missing_images, read_images
 from labelnoise.cli._inputs import (
     IN_FILE,
     Inputs,
@@ -19,7 +20,7 @@ from labelnoise.cli._inputs import (
     load_inputs,
     problem_options,
 )
-from labelnoise.cli._io import read_images, read_texts
+from labelnoise.cli._io import check_rows, read_texts
 from labelnoise.cli._output import claim_output, write_atomic
 from labelnoise.detect import FilterMethod
 
@@ -29,13 +30,28 @@ OUT_FILE = click.Path(dir_okay=False, path_type=Path)
 
 
 def _extras(
-    inputs: Inputs, images: Path | None, texts: Path | None, text_column: str | None
+    inputs: Inputs,
+    images: Path | None,
+    texts: Path | None,
+    *,
+    header: bool,
+    text_column: str | None,
+    image_root: Path | None,
+    allow_any: bool,
 ) -> tuple[np.ndarray | list[str] | None, list[str] | None]:
-    n = inputs.pred_probs.shape[0]
-    pictures = None if images is None else read_images(images)
-    snippets = None if texts is None else read_texts(texts, column=text_column)
+    """Read --images and --texts; one entry per row of --pred-probs."""
+    pictures = None
+    if images is not None:
+        pictures = read_images(images, header=header, root=image_root, allow_any=allow_any)
+    snippets = None
+    if texts is not None:
+        snippets = read_texts(texts, column=text_column, header=header)
+    n, pred_probs_path = inputs.pred_probs.shape[0], inputs.paths[1]
     for option, path, values in (("--images", images, pictures), ("--texts", texts, snippets)):
-        if values is not None and len(values) != n:
+        if values is None or path is None:
+            continue
+        check_rows((option, path, len(values)), ("--pred-probs", pred_probs_path, n), header=header)
+        if len(values) != n:
             raise BadInput(
                 f"{option} {path} has {len(values):,} entries but --pred-probs has {n:,} rows; "
                 "give one per example, in the same order."
@@ -43,15 +59,45 @@ def _extras(
     return pictures, snippets
 
 
+def _warn_missing(images: Path | None, pictures: np.ndarray | list[str] | None) -> int:
+    """Warn about image paths that name no file; return how many."""
+    missing = [] if pictures is None else missing_images(pictures)
+    if missing and isinstance(pictures, list):
+        warn(
+            f"--images {images}: {len(missing):,} of {len(pictures):,} image paths name no "
+            f"file (the first, entry {missing[0]}: {pictures[missing[0]]!r}); their rows "
+            "show 'no image'."
+        )
+    return len(missing)
+
+
 @click.command()
 @problem_options
 @click.option(
     "--images",
     type=IN_FILE,
-    help="Images for thumbnails: a .npy array (n,H,W) or (n,H,W,C), or a .txt list of "
-    "image paths, one per example.",
+    help="Images for thumbnails: a .npy array (n,H,W) or (n,H,W,C), or a .txt/.csv list of "
+    "image paths, one per example (first line: header, see --no-header). Paths must lie "
+    "in the image root (see --image-root); missing files are counted and shown as 'no "
+    "image'.",
 )
-@click.option("--texts", type=IN_FILE, help="Texts for snippets: a .txt (one per line) or table.")
+@click.option(
+    "--image-root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder that holds the images of an --images list: relative paths start there, "
+    "and a path outside it (../, absolute) is an error. Default: the list file's folder.",
+)
+@click.option(
+    "--allow-any-image-path",
+    is_flag=True,
+    help="Accept --images paths anywhere on disk (only for lists you trust).",
+)
+@click.option(
+    "--texts",
+    type=IN_FILE,
+    help="Texts for snippets: a .txt (one per line) or a table (first line: header, see "
+    "--no-header).",
+)
 @click.option("--text-column", metavar="COL", help="Column of the --texts table to show.")
 @click.option(
     "--top",
@@ -79,7 +125,10 @@ def report(
     method: str,
     normalize: bool,
     features_path: Path | None,
+    no_header: bool,
     images: Path | None,
+    image_root: Path | None,
+    allow_any_image_path: bool,
     texts: Path | None,
     text_column: str | None,
     top: int,
@@ -111,8 +160,18 @@ def report(
             label_column=label_column,
             classes=classes,
             features_path=features_path,
+            header=not no_header,
         )
-        pictures, snippets = _extras(inputs, images, texts, text_column)
+        pictures, snippets = _extras(
+            inputs,
+            images,
+            texts,
+            header=not no_header,
+            text_column=text_column,
+            image_root=image_root,
+            allow_any=allow_any_image_path,
+        )
+        n_missing = _warn_missing(images, pictures)
         advance("Finding issues and drawing the report")
         issues, noise = detect(inputs, method=method, normalize=normalize)
         details = {"Labels": str(labels_path), "Predicted probabilities": str(pred_probs_path)}
@@ -135,4 +194,7 @@ def report(
         write_atomic(out, html, force=force)
         advance()
     print_summary(console, issues, noise)
-    console.print(f"Wrote the report to [bold]{out}[/] ({len(html) / 1e6:.1f} MB).")
+    missing = f"; {n_missing:,} image files missing" if n_missing else ""
+    console.print(
+        f"Wrote the report to [bold]{literal(out)}[/] ({len(html) / 1e6:.1f} MB{missing})."
+    )

@@ -11,18 +11,21 @@ import click
 import numpy as np
 import pandas as pd
 from rich.table import Table
+from rich.text import Text
 
-from labelnoise.cli._console import make_console
+from labelnoise.cli._console import literal, make_console
 from labelnoise.cli._errors import BadInput, translated
-from labelnoise.cli._inputs import IN_FILE, debug_option, force_option
+from labelnoise.cli._inputs import IN_FILE, debug_option, force_option, no_header_option
 from labelnoise.cli._io import (
     _pick_column,
     _read_npy,
+    check_rows,
+    is_delimited,
     read_frame,
     read_labels,
     read_pred_probs,
 )
-from labelnoise.cli._output import claim_output, write_atomic
+from labelnoise.cli._output import claim_output, csv_text, write_atomic
 from labelnoise.datasets import CIFAR10_CLASSES
 from labelnoise.simulate import (
     HumanSource,
@@ -75,12 +78,13 @@ def _encode(values: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray | Non
     return np.searchsorted(names, text).astype(np.int64), names
 
 
-def _read(path: Path, column: str | None, kind: str) -> _Labels:
+def _read(path: Path, column: str | None, kind: str, *, header: bool) -> _Labels:
     if path.suffix.lower() == ".npy":
         values = read_labels(path, column=column)
         codes, names = _encode(values, kind)
         return _Labels(None, column or "label", values, codes, names)
-    frame = read_frame(path, option="--labels", formats=".npy, .csv, .tsv or .parquet")
+    formats = ".npy, .csv, .tsv or .parquet"
+    frame = read_frame(path, option="--labels", formats=formats, header=header)
     series = _pick_column(frame, column, option="--labels", path=path)
     if series.isna().any():
         raise BadInput(
@@ -91,17 +95,34 @@ def _read(path: Path, column: str | None, kind: str) -> _Labels:
     return _Labels(frame, str(series.name), series.to_numpy(), codes, names)
 
 
-def _features(path: Path) -> np.ndarray:
+def _features(path: Path, *, header: bool) -> np.ndarray:
     if path.suffix.lower() == ".npy":
         values = _read_npy(path, option="--features")
     else:
-        values, _ = read_pred_probs(path, option="--features")
+        values, _ = read_pred_probs(path, option="--features", header=header)
     if values.ndim < 2 or values.dtype.kind not in "fiu":
         raise BadInput(
             f"--features {path}: expected numbers of shape (n, d), one row per label, got "
             f"{values.dtype} of shape {values.shape}."
         )
     return values
+
+
+def _matrix(path: Path, *, header: bool) -> np.ndarray:
+    """The K x K transition matrix; a CSV one row short (or long) is a header mix-up."""
+    matrix, _ = read_pred_probs(path, option="--matrix", header=header)
+    if matrix.ndim == 2 and is_delimited(path) and matrix.shape[0] - matrix.shape[1] in (-1, 1):
+        rows, cols = matrix.shape
+        fix = (
+            "its first line was read as the header; if it has none, pass --no-header"
+            if header
+            else "with --no-header its first line is data; if it is a header, drop --no-header"
+        )
+        raise BadInput(
+            f"--matrix {path} has {rows} rows and {cols} columns, one row "
+            f"{'fewer' if rows < cols else 'more'} than a square matrix: {fix}."
+        )
+    return matrix
 
 
 def _check_options(
@@ -175,7 +196,7 @@ def _payload(out: Path, labels: _Labels, noisy: SimulatedNoise) -> bytes:
                 "'labelnoise[parquet]' or write .csv."
             ) from error
         return buffer.getvalue()
-    return frame.to_csv(index=False, sep=TABLES[suffix]).encode("utf-8")
+    return csv_text(frame, sep=TABLES[suffix]).encode("utf-8")
 
 
 def _matrix_table(noisy: SimulatedNoise, names: list[str]) -> Table:
@@ -187,10 +208,10 @@ def _matrix_table(noisy: SimulatedNoise, names: list[str]) -> Table:
     table = Table(title=title, title_justify="left")
     table.add_column("true \\ noisy")
     for name in names[:shown]:
-        table.add_column(name, justify="right")
+        table.add_column(Text(name), justify="right")  # names are data: never markup
     for i in range(shown):
         row = noisy.transition_matrix[i, :shown]
-        table.add_row(names[i], *(f"{100 * value:.1f}" for value in row))
+        table.add_row(Text(names[i]), *(f"{100 * value:.1f}" for value in row))
     return table
 
 
@@ -235,8 +256,11 @@ def _matrix_table(noisy: SimulatedNoise, names: list[str]) -> Table:
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
     help="Noisy labels: .npy (labels only), or .csv/.tsv/.parquet (the table with the "
-    "label column replaced and an is_flipped column added).",
+    "label column replaced and an is_flipped column added, always with a header line). "
+    "In CSV/TSV, text cells a spreadsheet would run as a formula (starting with = + - @, "
+    "tab or CR) get a leading '.",
 )
+@no_header_option
 @force_option
 @debug_option
 def simulate(
@@ -249,13 +273,15 @@ def simulate(
     source: str,
     seed: int,
     out: Path,
+    no_header: bool,
     force: bool,
 ) -> None:
     """Add label noise of a known kind and exact size to a label file.
 
     Exactly round(rate x n) labels change (up to one per class), and the realised noise
     rate and transition matrix are printed. Integer labels are class codes 0..K-1;
-    other labels are coded in sorted order (CIFAR-10 order for --kind human).
+    other labels are coded in sorted order (CIFAR-10 order for --kind human). The first
+    line of a CSV/TSV input is its header (pass --no-header if it has none).
 
     \b
     Examples:
@@ -272,7 +298,8 @@ def simulate(
     _check_options(kind, noise_rate, matrix_path, features_path)
     inputs = tuple(p for p in (labels_path, matrix_path, features_path) if p is not None)
     claim_output(out, option="--out", force=force, inputs=inputs)
-    labels = _read(labels_path, label_column, kind)
+    header = not no_header
+    labels = _read(labels_path, label_column, kind, header=header)
     sources = {
         "labels": f"--labels {labels_path}",
         "noise_rate": "--noise-rate",
@@ -282,7 +309,7 @@ def simulate(
     }
     options: dict[str, Any] = {"seed": seed, "rate": noise_rate, "source": source, "matrix": None}
     if matrix_path is not None:
-        options["matrix"], _ = read_pred_probs(matrix_path, option="--matrix")
+        options["matrix"] = _matrix(matrix_path, header=header)
         k, needed = options["matrix"].shape[0], _n_classes(labels)
         if labels.codes.size and needed > k:
             raise BadInput(
@@ -290,7 +317,12 @@ def simulate(
                 f"{needed} classes; give one row and one column per class."
             )
     if features_path is not None:
-        options["features"] = _features(features_path)
+        options["features"] = _features(features_path, header=header)
+        check_rows(
+            ("--labels", labels_path, labels.codes.shape[0]),
+            ("--features", features_path, options["features"].shape[0]),
+            header=header,
+        )
     with translated(sources):
         noisy = _simulate(labels, kind, options)
     write_atomic(out, _payload(out, labels, noisy), force=force)
@@ -304,4 +336,4 @@ def simulate(
         f"rate [bold]{100 * noisy.noise_rate:.2f}%[/] (--kind {kind}, --seed {seed})."
     )
     console.print(_matrix_table(noisy, names or [str(i) for i in range(noisy.n_classes)]))
-    console.print(f"Wrote [bold]{out}[/].")
+    console.print(f"Wrote [bold]{literal(out)}[/].")

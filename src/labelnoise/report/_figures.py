@@ -1,8 +1,11 @@
 """Pictures for the report, each returned as a ``data:image/png;base64,...`` URI.
 
 matplotlib is used through its object-oriented API (``Figure`` + the Agg canvas), never
-``pyplot``, so rendering touches no global state. Thumbnails go through Pillow, which
-matplotlib already depends on.
+``pyplot``, so rendering touches no global state. Text from the data (class names) is
+drawn literally: mathtext is off for it, so a ``$`` is a dollar sign, not TeX. Thumbnails
+go through Pillow, which matplotlib already depends on; an image file that is missing,
+unreadable or larger than Pillow's decompression-bomb limit gets no thumbnail (and a
+reason) instead of failing the report.
 """
 
 from __future__ import annotations
@@ -18,12 +21,22 @@ from matplotlib.colors import PowerNorm
 from matplotlib.figure import Figure
 from PIL import Image
 
-__all__ = ["heatmap_png", "png_uri", "thumbnail"]
+__all__ = [
+    "MISSING",
+    "TOO_LARGE",
+    "UNREADABLE",
+    "heatmap_png",
+    "image_thumbnail",
+    "png_uri",
+    "thumbnail",
+]
 
 #: Thumbnails are scaled so their longer side is this many pixels.
 THUMB_PX = 96
 #: Cells are annotated with their value up to this many classes.
 ANNOTATE_MAX_CLASSES = 15
+#: Why an image file got no thumbnail.
+MISSING, TOO_LARGE, UNREADABLE = "missing", "too large", "unreadable"
 
 
 def png_uri(data: bytes) -> str:
@@ -78,8 +91,9 @@ def heatmap_png(matrix: np.ndarray, names: Sequence[str]) -> str:
     ticks = np.arange(k)
     fontsize = 9 if k <= 20 else 6
     shown = [name if len(name) <= 14 else name[:13] + "…" for name in names]
-    ax.set_xticks(ticks, shown, rotation=45, ha="right", fontsize=fontsize)
-    ax.set_yticks(ticks, shown, fontsize=fontsize)
+    # parse_math=False: names such as "price $^$" are text, not (invalid) mathtext
+    ax.set_xticks(ticks, shown, rotation=45, ha="right", fontsize=fontsize, parse_math=False)
+    ax.set_yticks(ticks, shown, fontsize=fontsize, parse_math=False)
     ax.set_xlabel("true label (estimated)", fontsize=10)
     ax.set_ylabel("given label", fontsize=10)
     ax.tick_params(length=0)
@@ -129,8 +143,24 @@ def _encode(picture: Image.Image) -> str:
     return png_uri(buffer.getvalue())
 
 
-def thumbnail(source: np.ndarray | str | os.PathLike[str]) -> str | None:
-    """A PNG data URI thumbnail of one image, or None when a path cannot be read.
+def _open(source: str | os.PathLike[str]) -> tuple[Image.Image | None, str | None]:
+    """The picture of an image file in RGB(A), or None and why not."""
+    try:
+        with Image.open(source) as opened:
+            limit = Image.MAX_IMAGE_PIXELS
+            if limit is not None and opened.width * opened.height > limit:
+                return None, TOO_LARGE  # Pillow only warns up to twice its limit
+            return opened.convert("RGBA" if "A" in opened.getbands() else "RGB"), None
+    except Image.DecompressionBombError:
+        return None, TOO_LARGE
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None, MISSING
+    except (OSError, ValueError):
+        return None, UNREADABLE
+
+
+def image_thumbnail(source: np.ndarray | str | os.PathLike[str]) -> tuple[str | None, str | None]:
+    """A PNG data URI thumbnail of one image, or None and the reason there is none.
 
     Parameters
     ----------
@@ -140,14 +170,29 @@ def thumbnail(source: np.ndarray | str | os.PathLike[str]) -> str | None:
 
     Returns
     -------
-    str or None
+    uri : str or None
+    reason : {None, "missing", "too large", "unreadable"}
+        Why a path gave no thumbnail: no such file, more pixels than Pillow's
+        decompression-bomb limit (``PIL.Image.MAX_IMAGE_PIXELS``), or not an image.
     """
     if isinstance(source, np.ndarray):
-        picture = Image.fromarray(_to_uint8(_channels_last(source)))
-    else:
-        try:
-            with Image.open(source) as opened:
-                picture = opened.convert("RGBA" if "A" in opened.getbands() else "RGB")
-        except (OSError, ValueError):
-            return None
-    return _encode(picture)
+        return _encode(Image.fromarray(_to_uint8(_channels_last(source)))), None
+    if not os.fspath(source):
+        return None, MISSING
+    picture, reason = _open(source)
+    return (None, reason) if picture is None else (_encode(picture), None)
+
+
+def thumbnail(source: np.ndarray | str | os.PathLike[str]) -> str | None:
+    """A PNG data URI thumbnail of one image, or None when a path cannot be read.
+
+    Parameters
+    ----------
+    source : ndarray of shape (H, W), (H, W, C) or (C, H, W), or a path
+        As for :func:`image_thumbnail`.
+
+    Returns
+    -------
+    str or None
+    """
+    return image_thumbnail(source)[0]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, get_args
@@ -16,7 +18,7 @@ from labelnoise._errors import InputError
 from labelnoise._validation import Problem, check_choice, check_int, check_problem
 from labelnoise.detect import FilterMethod, LabelIssues, find_label_issues
 from labelnoise.noise import NoiseEstimate, estimate_noise
-from labelnoise.report._figures import heatmap_png, thumbnail
+from labelnoise.report._figures import heatmap_png, image_thumbnail
 from labelnoise.report._summary import ReportSummary, summarize
 from labelnoise.report._template import STYLE, TEMPLATE
 
@@ -53,6 +55,30 @@ def _check_images(images: Any, n: int) -> np.ndarray | list[str]:
     paths = [os.fspath(p) for p in images]
     _check_length("images", paths, n)
     return paths
+
+
+def _thumbnails(images: np.ndarray | list[str], rows: list[int]) -> tuple[list[str | None], str]:
+    """Thumbnails of ``rows``, and a sentence on the images that could not be shown.
+
+    A missing, unreadable or oversized image file gives no thumbnail (the page says "no
+    image") and a :class:`UserWarning` that counts them, rather than failing the report.
+    """
+    thumbs, reasons, first = [], Counter[str](), None
+    for row in rows:
+        uri, reason = image_thumbnail(images[row])
+        thumbs.append(uri)
+        if reason is not None:
+            reasons[reason] += 1
+            first = first or (row, images[row])
+    if first is None:
+        return thumbs, ""
+    parts = ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items()))
+    note = (
+        f"{sum(reasons.values())} of the {len(rows)} listed images could not be shown "
+        f"({parts}; the first, row {first[0]}: {os.fspath(first[1])!r})."
+    )
+    warnings.warn(f"images: {note}", UserWarning, stacklevel=3)
+    return thumbs, note
 
 
 def _snippet(text: Any) -> str:
@@ -103,6 +129,7 @@ def _page(
     thumbs: list[str | None] | None,
     snippets: list[str] | None,
     details: Mapping[str, str],
+    image_note: str = "",
 ) -> str:
     from labelnoise import __version__
 
@@ -122,6 +149,7 @@ def _page(
         heatmap=heatmap_png(summary.noise_matrix, summary.class_names),
         has_images=thumbs is not None,
         thumbs=thumbs or [],
+        image_note=image_note,
         has_texts=snippets is not None,
         snippets=snippets or [],
         details=dict(details),
@@ -167,7 +195,9 @@ def render_report(
         Detection method passed to :func:`labelnoise.find_label_issues`.
     images : ndarray of shape (n, H, W[, C]) or sequence of n paths, optional
         Pixels (uint8, or floats in [0, 1]) or image files; thumbnails are drawn for the
-        listed issues only.
+        listed issues only. A file that is missing, unreadable or larger than Pillow's
+        decompression-bomb limit shows as "no image"; the page counts them and a
+        ``UserWarning`` is issued.
     texts : sequence of n str, optional
         Text of each example; a snippet is shown for the listed issues.
     notes : mapping of column name to sequence of n str, optional
@@ -206,6 +236,13 @@ def render_report(
     issues, noise = _results(problem, method, issues, noise)
     summary = summarize(problem, issues, noise, top=top, notes=notes)
     rows = [row.index for row in summary.issues]
-    thumbs = None if checked_images is None else [thumbnail(checked_images[i]) for i in rows]
+    thumbs, image_note = (None, "") if checked_images is None else _thumbnails(checked_images, rows)
     snippets = None if texts is None else [_snippet(texts[i]) for i in rows]
-    return _page(summary, title=title, thumbs=thumbs, snippets=snippets, details=details or {})
+    return _page(
+        summary,
+        title=title,
+        thumbs=thumbs,
+        snippets=snippets,
+        details=details or {},
+        image_note=image_note,
+    )

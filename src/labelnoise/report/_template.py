@@ -175,6 +175,7 @@ TEMPLATE = """<!DOCTYPE html>
   <h2>Top {{ s.issues | length }} label issues</h2>
   <p class="lead">Likeliest errors first{% if s.n_flagged > s.issues | length %}
     ({{ "{:,}".format(s.n_flagged) }} flagged in all; the full list is in the CSV){% endif %}.</p>
+  {% if image_note %}<p class="lead" id="image-note">{{ image_note }}</p>{% endif %}
   {% if s.issues %}
   <div class="scroll"><table class="issues">
     <thead><tr><th>#</th><th>Row</th>{% if has_images %}<th>Image</th>{% endif %}
