@@ -139,6 +139,82 @@ def test_classes_wrong_ndim(func):
         func(LABELS, PROBS, classes=[["a", "b", "c"]])
 
 
+@pytest.mark.parametrize("func", PUBLIC)
+def test_classes_may_not_be_none(func):
+    with _raises(InputError, "classes", r"class names must not be None .*\[None, 1, 2\]"):
+        func([None, 1, 2, 1, None], PROBS, classes=[None, 1, 2])
+
+
+@pytest.mark.parametrize("func", PUBLIC)
+def test_labels_with_none_and_class_names(func):
+    labels = np.array(["a", "b", None, "b", "a"], dtype=object)
+    with _raises(InputTypeError, "labels", r"contain None \(missing labels\); drop or fill"):
+        func(labels, PROBS, classes=["a", "b", "c"])
+
+
+@pytest.mark.parametrize("func", PUBLIC)
+def test_labels_of_mixed_types_with_class_names(func):
+    labels = np.array(["a", 1, "c", 1, "a"], dtype=object)
+    with _raises(InputTypeError, "labels", r"mix value types that cannot be compared \(int, str"):
+        func(labels, PROBS, classes=["a", "b", "c"])
+
+
+# --------------------------------------------------------------------------------------------
+# bool labels: a two-class problem, False = 0 and True = 1
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("func", PUBLIC)
+def test_bool_labels_are_two_classes(func):
+    labels = np.array([True, False, True, True, False])
+    pp = np.array([[0.2, 0.8], [0.9, 0.1], [0.3, 0.7], [0.6, 0.4], [0.7, 0.3]])
+    expected, result = func(labels.astype(int), pp), func(labels, pp)
+    field = {"find_label_issues": "mask", "estimate_noise": "joint"}.get(func.__name__)
+    if field is not None:
+        expected, result = getattr(expected, field), getattr(result, field)
+    np.testing.assert_array_equal(result, expected)
+
+
+@pytest.mark.parametrize("func", PUBLIC)
+def test_bool_labels_need_two_columns(func):
+    labels = np.array([True, False, True, True, False])
+    with _raises(InputError, "labels", r"are bools, .*two-class problem .* pred_probs has 3 col"):
+        func(labels, PROBS)
+
+
+# --------------------------------------------------------------------------------------------
+# bool options: a real bool, never read by truthiness
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["no", "False", 0, 1, None, [True]])
+def test_calibrate_must_be_a_bool(bad):
+    with _raises(
+        InputTypeError,
+        "calibrate",
+        r"The 'calibrate' parameter of estimate_noise must be one of \{False, True\}",
+    ):
+        estimate_noise(LABELS, PROBS, calibrate=bad)
+
+
+@pytest.mark.parametrize("func", PUBLIC)
+@pytest.mark.parametrize("bad", ["no", 1, None])
+def test_normalize_must_be_a_bool(func, bad):
+    with _raises(InputTypeError, "normalize", r"parameter.* must be one of \{False, True\}"):
+        func(LABELS, PROBS, normalize=bad)
+
+
+def test_normalize_names_the_function():
+    with _raises(InputTypeError, "normalize", r"parameter of find_label_issues must be one of"):
+        find_label_issues(LABELS, PROBS, normalize="yes")
+
+
+def test_numpy_bools_are_bools():
+    a = estimate_noise(LABELS, PROBS, calibrate=np.False_, normalize=np.True_)
+    b = estimate_noise(LABELS, PROBS, calibrate=False, normalize=True)
+    np.testing.assert_array_equal(a.joint, b.joint)
+
+
 # --------------------------------------------------------------------------------------------
 # pred_probs
 # --------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ __all__ = [
     "VALUE_TOLERANCE",
     "Problem",
     "as_array",
+    "check_bool",
     "check_choice",
     "check_chunk_size",
     "check_fraction",
@@ -94,6 +95,22 @@ def check_choice(value: Any, *, name: str, func: str, choices: Collection[Any]) 
     return value
 
 
+def check_bool(value: Any, *, name: str, func: str | None = None) -> bool:
+    """Check a boolean option: ``True`` or ``False`` only (numpy bools too).
+
+    Truthiness would read ``"no"`` or ``"False"`` as True; so strings, numbers and
+    ``None`` are errors, worded as :func:`check_choice` words them.
+    """
+    if not isinstance(value, bool | np.bool_):
+        where = f" of {func}" if func else ""
+        raise InputTypeError(
+            name,
+            f"The {name!r} parameter{where} must be one of {{False, True}}. Got {value!r} "
+            "instead; pass a real bool.",
+        )
+    return bool(value)
+
+
 def check_int(value: Any, *, name: str, func: str, minimum: int) -> int:
     """Check an integer option (bools are rejected)."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
@@ -147,14 +164,37 @@ def _check_classes(classes: Any, n_classes: int) -> np.ndarray:
             f"expected one name per column of pred_probs ({n_classes}), got {names.shape[0]}; "
             "list the class of each pred_probs column in column order.",
         )
+    if any(name is None for name in names.tolist()):
+        raise InputError(
+            "classes",
+            f"class names must not be None (a missing value is not a class), got "
+            f"{_show(names, 10)}; name every class, e.g. replace None with 'unknown'.",
+        )
     if len(set(names.tolist())) != n_classes:
         raise InputError("classes", f"class names must be unique, got {_show(names, 10)}.")
     return names
 
 
+def _unsortable(labels: np.ndarray, exc: TypeError) -> str:
+    values = labels.tolist()
+    if any(v is None for v in values):
+        return (
+            "contain None (missing labels); drop or fill those rows first, since a "
+            "missing label belongs to no class."
+        )
+    kinds = sorted({type(v).__name__ for v in values})
+    return (
+        f"mix value types that cannot be compared ({', '.join(kinds)}: {exc}); give every "
+        "label and every class name the same type, e.g. all str."
+    )
+
+
 def _codes_from_names(labels: np.ndarray, names: np.ndarray) -> np.ndarray:
     lookup = {name: code for code, name in enumerate(names.tolist())}
-    uniques, inverse = np.unique(labels, return_inverse=True)
+    try:
+        uniques, inverse = np.unique(labels, return_inverse=True)
+    except TypeError as exc:  # values numpy cannot sort, e.g. None beside numbers
+        raise InputTypeError("labels", _unsortable(labels, exc)) from exc
     unknown = [u for u in uniques.tolist() if u not in lookup]
     if unknown:
         raise InputError(
@@ -206,6 +246,13 @@ def _check_labels(
             f"expected integer class indices 0..{n_classes - 1}, got dtype {arr.dtype} "
             f"(values such as {sample}); pass classes=[...] naming the class of each "
             "pred_probs column to use class names.",
+        )
+    if arr.dtype.kind == "b" and n_classes != 2:
+        raise InputError(
+            "labels",
+            f"are bools, which name a two-class problem (False = 0, True = 1), but "
+            f"pred_probs has {n_classes} columns; pass integer class indices "
+            f"0..{n_classes - 1}, or pred_probs with 2 columns [P(False), P(True)].",
         )
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)):
@@ -344,6 +391,7 @@ def check_pred_probs(
     the affected array is clipped and renormalized; rows that miss a sum of 1 by more than
     :data:`ROW_SUM_TOLERANCE` are an error unless ``normalize=True``.
     """
+    check_bool(normalize, name="normalize")
     pp = as_array(pred_probs, "pred_probs")
     work = _check_layout(pp)
     if pp.dtype != work:
@@ -363,6 +411,7 @@ def check_source(
     renormalization that would copy the array are applied to each block as it is read.
     A Dask array is checked the same way, one task per row chunk.
     """
+    check_bool(normalize, name="normalize")
     if is_dask(pred_probs):
         from labelnoise.distributed import dask_rows
 

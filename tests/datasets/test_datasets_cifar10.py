@@ -107,8 +107,39 @@ def test_images_must_be_32x32(tmp_path):
 
 def test_not_a_zip(tmp_path):
     (tmp_path / "cifar10_jpg.zip").write_bytes(b"garbage")
-    with pytest.raises(InputError, match=r"is not a readable zip file"):
+    with pytest.raises(
+        InputError, match=r"as a zip of JPEG images: the file is truncated or corrupt"
+    ):
         load_cifar10(tmp_path, labels=TINY_LABELS)
+
+
+def test_empty_zip(tmp_path):
+    (tmp_path / "cifar10_jpg.zip").write_bytes(b"")
+    with pytest.raises(InputError, match=r"cifar10_jpg\.zip' is empty \(0 bytes\).*YoongiKim"):
+        load_cifar10(tmp_path, labels=TINY_LABELS)
+
+
+def test_truncated_zip(tiny_zip):
+    tiny_zip.write_bytes(tiny_zip.read_bytes()[:-200])  # the central directory is lost
+    with pytest.raises(InputError, match=r"truncated or corrupt \(BadZipFile: .*fetch it again"):
+        load_cifar10(tiny_zip, labels=TINY_LABELS)
+
+
+def test_corrupt_member(tiny_zip):
+    raw = bytearray(tiny_zip.read_bytes())
+    raw[len(raw) // 2 : len(raw) // 2 + 16] = b"x" * 16  # inside some image's bytes: bad CRC
+    tiny_zip.write_bytes(bytes(raw))
+    with pytest.raises(InputError, match=r"as a zip of JPEG images: the file is truncated"):
+        load_cifar10(tiny_zip, labels=TINY_LABELS)
+
+
+def test_member_that_is_not_a_jpeg(tmp_path):
+    path = _write_zip(tmp_path / "cifar10_jpg.zip")
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("test/cat/0000.jpg", b"not a jpeg")
+    labels = np.array([3])
+    with pytest.raises(InputError, match=r"truncated or corrupt \(UnidentifiedImageError"):
+        load_cifar10(path, labels=labels, split="test")
 
 
 def test_missing_zip(tmp_path):

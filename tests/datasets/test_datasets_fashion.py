@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from labelnoise import InputError
-from labelnoise.datasets import DEBIAN_FASHION_MNIST, FASHION_MNIST_CLASSES, load_fashion_mnist
+from labelnoise.datasets import FASHION_MNIST_CLASSES, load_fashion_mnist
 
 
 def _write_idx(path: Path, array: np.ndarray, *, compress: bool = True) -> None:
@@ -79,6 +79,39 @@ def test_truncated_idx_file(tiny):
         load_fashion_mnist(folder, split="test")
 
 
+def test_empty_file(tiny):
+    folder = tiny[0]
+    (folder / "t10k-images-idx3-ubyte.gz").write_bytes(b"")
+    with pytest.raises(
+        InputError, match=r"t10k-images-idx3-ubyte\.gz' is empty \(0 bytes\).*--reinstall"
+    ):
+        load_fashion_mnist(folder, split="test")
+
+
+def test_truncated_gzip(tiny):
+    folder = tiny[0]
+    file = folder / "t10k-images-idx3-ubyte.gz"
+    file.write_bytes(file.read_bytes()[:-100])
+    with pytest.raises(InputError, match=r"as gzip: the file is truncated or corrupt \(EOFError"):
+        load_fashion_mnist(folder, split="test")
+
+
+def test_not_a_gzip(tiny):
+    folder = tiny[0]
+    (folder / "t10k-images-idx3-ubyte.gz").write_bytes(b"plain bytes, not gzip")
+    with pytest.raises(InputError, match=r"as gzip: .*\(BadGzipFile.*dataset-fashion-mnist"):
+        load_fashion_mnist(folder, split="test")
+
+
+def test_labels_beyond_the_ten_classes(tiny):
+    folder = tiny[0]
+    _write_idx(folder / "t10k-labels-idx1-ubyte", np.r_[np.zeros(29), 12], compress=False)
+    with pytest.raises(
+        InputError, match=r"labels-idx1-ubyte\(\.gz\)' holds 1 labels outside 0\.\.9"
+    ):
+        load_fashion_mnist(folder, split="test")
+
+
 def test_image_and_label_counts_must_agree(tiny):
     folder = tiny[0]
     _write_idx(folder / "t10k-labels-idx1-ubyte", np.zeros(4))  # .gz is read first
@@ -102,13 +135,8 @@ def test_bad_split(tiny):
         load_fashion_mnist(tiny[0], split="validation")
 
 
-@pytest.mark.skipif(
-    not Path(DEBIAN_FASHION_MNIST).is_dir(),
-    reason="Debian package dataset-fashion-mnist not installed "
-    "(apt-get install -y dataset-fashion-mnist)",
-)
 @pytest.mark.parametrize(("split", "n"), [("train", 60000), ("test", 10000)])
-def test_debian_package(split, n):
+def test_debian_package(debian_fashion_mnist, split, n):
     data = load_fashion_mnist(split=split)
     assert data.X.shape == (n, 28, 28) and data.X.dtype == np.uint8
     np.testing.assert_array_equal(np.bincount(data.y), [n // 10] * 10)

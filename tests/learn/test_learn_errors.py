@@ -44,6 +44,14 @@ ERRORS = {
         lambda: cross_val_pred_probs(LogisticRegression(), X, Y[:30]),
         "one label per row",
     ),
+    "progress": (
+        lambda: fit(progress="no"),
+        r"progress: The 'progress' parameter of CleanClassifier must be one of \{False, True\}",
+    ),
+    "cvp_progress": (
+        lambda: cross_val_pred_probs(LogisticRegression(), X, Y, progress="no"),
+        r"progress: The 'progress' parameter of cross_val_pred_probs must be a bool or a callable",
+    ),
 }
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils import get_tags
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from labelnoise import find_label_issues
@@ -16,9 +20,49 @@ from labelnoise.learn import CleanClassifier, cross_val_pred_probs
 from labelnoise.simulate import pairflip
 
 
-@parametrize_with_checks([CleanClassifier(max_iter=2, cv=3, random_state=0)])
+@parametrize_with_checks(
+    [
+        CleanClassifier(max_iter=2, cv=3, random_state=0),
+        # accepts sparse X: the tags must say so
+        CleanClassifier(LogisticRegression(), max_iter=2, cv=3, random_state=0),
+        # dense only
+        CleanClassifier(GaussianNB(), max_iter=2, cv=3, random_state=0),
+        # dense only, and NaN is allowed
+        CleanClassifier(HistGradientBoostingClassifier(max_iter=10), max_iter=2, cv=3),
+        # sparse and NaN
+        CleanClassifier(DecisionTreeClassifier(random_state=0), max_iter=2, cv=3),
+    ]
+)
 def test_sklearn_contract(estimator, check):
+    """The contract holds whatever the inner estimator accepts (tags follow it)."""
     check(estimator)
+
+
+@pytest.mark.parametrize(
+    ("inner", "sparse", "allow_nan"),
+    [
+        (None, False, False),  # StandardScaler + LogisticRegression
+        (LogisticRegression(), True, False),
+        (GaussianNB(), False, False),
+        (HistGradientBoostingClassifier(), False, True),
+        (DecisionTreeClassifier(), True, True),
+        (make_pipeline(StandardScaler(with_mean=False), LogisticRegression()), True, False),
+    ],
+)
+def test_input_tags_follow_the_inner_estimator(inner, sparse, allow_nan):
+    tags = get_tags(CleanClassifier(inner)).input_tags
+    assert (tags.sparse, tags.allow_nan) == (sparse, allow_nan)
+
+
+def test_tags_of_a_non_sklearn_inner_estimator_are_the_defaults():
+    class Bare:
+        def fit(self, X, y):
+            return self
+
+        def predict_proba(self, X):
+            return np.full((len(X), 2), 0.5)
+
+    assert get_tags(CleanClassifier(Bare())).input_tags.sparse is False
 
 
 @pytest.fixture(scope="module")

@@ -63,9 +63,38 @@ def test_bad_noise_rate(bad):
         pairflip(Y, noise_rate=bad)
 
 
-def test_bad_include_self():
-    with pytest.raises(InputError, match=r"'include_self' parameter of symmetric must be one of"):
-        symmetric(Y, noise_rate=0.1, include_self="yes")
+@pytest.mark.parametrize("bad", ["yes", "no", 1, None])
+def test_bad_include_self(bad):
+    with pytest.raises(
+        InputTypeError, match=r"'include_self' parameter of symmetric must be one of \{False, True"
+    ):
+        symmetric(Y, noise_rate=0.1, include_self=bad)
+
+
+@pytest.mark.parametrize("func", [symmetric, pairflip])
+def test_single_class_labels_do_not_invent_a_class(func):
+    with pytest.raises(
+        InputError,
+        match=rf"labels: are all class 0, so {func.__name__} cannot infer the number of "
+        r"classes .*pass n_classes=K",
+    ):
+        func(np.zeros(10, dtype=int), noise_rate=0.5)
+
+
+def test_single_class_labels_in_instance_dependent():
+    with pytest.raises(InputError, match=r"labels: are all class 0, so instance_dependent"):
+        instance_dependent(X, np.zeros(6, dtype=int), noise_rate=0.5)
+
+
+def test_single_class_labels_with_explicit_n_classes_are_fine():
+    result = symmetric(np.zeros(10, dtype=int), noise_rate=0.5, n_classes=3, random_state=0)
+    assert int(result.is_flipped.sum()) == 5 and set(result.labels.tolist()) <= {0, 1, 2}
+
+
+def test_human_noise_accepts_single_class_labels():
+    """CIFAR-10N fixes the ten classes, so class-0-only labels are not ambiguous there."""
+    result = human_noise(np.zeros(500, dtype=int), source="cifar10n_worst", random_state=0)
+    assert result.n_classes == 10 and result.is_flipped.any()
 
 
 @pytest.mark.parametrize(

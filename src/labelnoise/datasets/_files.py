@@ -10,7 +10,15 @@ import numpy as np
 
 from labelnoise._errors import InputError, InputTypeError
 
-__all__ = ["PathLike", "as_path", "find_file", "load_npy", "load_npz"]
+__all__ = [
+    "PathLike",
+    "as_path",
+    "check_not_empty",
+    "find_file",
+    "load_npy",
+    "load_npz",
+    "read_error",
+]
 
 PathLike = str | os.PathLike[str]
 
@@ -46,8 +54,33 @@ def find_file(path: Any, filename: str, *, hint: str, allow_file: bool = True) -
     return target
 
 
-def load_npz(file: Path, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
-    """The named arrays of an ``.npz`` file (no pickles); a clear error when keys are missing."""
+def check_not_empty(file: Path, *, hint: str) -> None:
+    """A 0-byte file is a download or copy that was cut short: say so, and where to get it."""
+    if file.stat().st_size == 0:
+        raise InputError(
+            "path",
+            f"{str(file)!r} is empty (0 bytes): a download or copy was cut short; fetch it "
+            f"again ({hint}).",
+        )
+
+
+def read_error(file: Path, kind: str, exc: BaseException, *, hint: str) -> InputError:
+    """The error for a file that exists but cannot be read as ``kind`` (truncated, corrupt)."""
+    return InputError(
+        "path",
+        f"could not read {str(file)!r} as {kind}: the file is truncated or corrupt "
+        f"({type(exc).__name__}: {exc}); fetch it again ({hint}).",
+    )
+
+
+def load_npz(file: Path, keys: tuple[str, ...], *, hint: str) -> dict[str, np.ndarray]:
+    """The named arrays of an ``.npz`` file (no pickles); a clear error when keys are missing.
+
+    Reading a damaged archive can fail in many ways (``EOFError``, ``BadZipFile``, zlib
+    and header-parsing errors, a bad CRC): each becomes one :class:`InputError` naming
+    the file, so none escapes as a raw library error.
+    """
+    check_not_empty(file, hint=hint)
     try:
         with np.load(file, allow_pickle=False) as data:
             missing = [k for k in keys if k not in data.files]
@@ -55,21 +88,29 @@ def load_npz(file: Path, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
                 raise InputError(
                     "path",
                     f"{str(file)!r} lacks the arrays {missing} (has {data.files}); "
-                    "is it the right file?",
+                    f"is it the right file? ({hint})",
                 )
             return {k: np.asarray(data[k]) for k in keys}
-    except (OSError, ValueError) as exc:
-        if isinstance(exc, InputError):
-            raise
-        raise InputError("path", f"could not read {str(file)!r} as .npz ({exc}).") from exc
+    except (InputError, MemoryError):
+        raise
+    except Exception as exc:  # any failure to parse the file is the file's
+        raise read_error(file, ".npz", exc, hint=hint) from exc
 
 
-def load_npy(file: Path, *, shape: tuple[int, ...]) -> np.ndarray:
+def load_npy(file: Path, *, shape: tuple[int, ...], hint: str) -> np.ndarray:
     """An ``.npy`` array (no pickles) whose shape must be ``shape`` (-1: any length)."""
+    check_not_empty(file, hint=hint)
     try:
         arr = np.load(file, allow_pickle=False)
-    except (OSError, ValueError) as exc:
-        raise InputError("path", f"could not read {str(file)!r} as .npy ({exc}).") from exc
+    except MemoryError:
+        raise
+    except Exception as exc:  # any failure to parse the file is the file's
+        raise read_error(file, ".npy", exc, hint=hint) from exc
+    if not isinstance(arr, np.ndarray):  # np.load returns an NpzFile for a zip
+        arr.close()
+        raise InputError(
+            "path", f"{str(file)!r} is an .npz archive, expected a single .npy array ({hint})."
+        )
     ok = arr.ndim == len(shape) and all(s in (-1, a) for s, a in zip(shape, arr.shape, strict=True))
     if not ok:
         raise InputError(

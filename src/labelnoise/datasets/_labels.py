@@ -10,14 +10,15 @@ from typing import Any, Literal
 import numpy as np
 
 from labelnoise._errors import InputError
-from labelnoise._validation import check_choice
+from labelnoise._validation import check_bool, check_choice
+from labelnoise.datasets._checks import check_codes, check_counts, check_probs
 from labelnoise.datasets._classes import (
     CIFAR10_CLASSES,
     CIFAR100_CLASSES,
     CIFAR100_COARSE_CLASSES,
     MNIST_CLASSES,
 )
-from labelnoise.datasets._files import PathLike, find_file, load_npy, load_npz
+from labelnoise.datasets._files import PathLike, check_not_empty, find_file, load_npy, load_npz
 from labelnoise.datasets._result import VOTE_COLUMNS, HumanLabels, LabelErrors, SoftLabels
 
 __all__ = ["load_cifar10h", "load_cifar10n", "load_cifar100n", "load_label_errors"]
@@ -34,6 +35,11 @@ LABEL_ERRORS_SOURCE = (
     "Pervasive Label Errors in Test Sets (Northcutt, Athalye & Mueller, 2021), "
     "github.com/cleanlab/label-errors, Apache-2.0"
 )
+#: Rows of the files: one per CIFAR training image, one per CIFAR-10 or MNIST test image.
+N_TRAIN = 50_000
+N_TEST = 10_000
+_N_HINT = "CIFAR-10N/100N, UCSC-REAL/cifar-10-100n"
+_LE_HINT = "github.com/cleanlab/label-errors"
 _CIFAR10N_SETS = {
     "aggregate": "aggre_label",
     "random1": "random_label1",
@@ -47,8 +53,12 @@ def _in_folder(path: Any, filename: str, hint: str) -> Path:
     return find_file(path, filename, hint=hint, allow_file=False)
 
 
-def _codes(arr: np.ndarray) -> np.ndarray:
-    return arr.astype(np.int64)
+def _npz_codes(
+    data: dict[str, np.ndarray], key: str, file: Path, classes: tuple[str, ...]
+) -> np.ndarray:
+    return check_codes(
+        data[key], file=file, array=key, n=N_TRAIN, n_classes=len(classes), hint=_N_HINT
+    )
 
 
 def load_cifar10n(path: PathLike) -> HumanLabels:
@@ -74,11 +84,13 @@ def load_cifar10n(path: PathLike) -> HumanLabels:
     >>> round(labels.noise_rates["worst"], 4)  # doctest: +SKIP
     0.4021
     """
-    file = find_file(path, "cifar10n_labels.npz", hint="CIFAR-10N, UCSC-REAL/cifar-10-100n")
-    data = load_npz(file, ("clean_label", *_CIFAR10N_SETS.values()))
-    noisy = {key: _codes(data[field]) for key, field in _CIFAR10N_SETS.items()}
+    file = find_file(path, "cifar10n_labels.npz", hint=_N_HINT)
+    data = load_npz(file, ("clean_label", *_CIFAR10N_SETS.values()), hint=_N_HINT)
+    noisy = {
+        key: _npz_codes(data, field, file, CIFAR10_CLASSES) for key, field in _CIFAR10N_SETS.items()
+    }
     return HumanLabels(
-        clean_labels=_codes(data["clean_label"]),
+        clean_labels=_npz_codes(data, "clean_label", file, CIFAR10_CLASSES),
         noisy_labels=MappingProxyType(noisy),
         classes=CIFAR10_CLASSES,
         name="cifar10n",
@@ -101,15 +113,16 @@ def load_cifar100n(path: PathLike, *, coarse: bool = False) -> HumanLabels:
     HumanLabels
         ``clean_labels`` and ``noisy_labels["noisy"]``.
     """
-    check_choice(coarse, name="coarse", func="load_cifar100n", choices=(False, True))
-    file = find_file(path, "cifar100n_labels.npz", hint="CIFAR-100N, UCSC-REAL/cifar-10-100n")
+    coarse = check_bool(coarse, name="coarse", func="load_cifar100n")
+    file = find_file(path, "cifar100n_labels.npz", hint=_N_HINT)
     prefix = "clean_coarse_label", "noisy_coarse_label"
     clean_key, noisy_key = prefix if coarse else ("clean_label", "noisy_label")
-    data = load_npz(file, (clean_key, noisy_key))
+    classes = CIFAR100_COARSE_CLASSES if coarse else CIFAR100_CLASSES
+    data = load_npz(file, (clean_key, noisy_key), hint=_N_HINT)
     return HumanLabels(
-        clean_labels=_codes(data[clean_key]),
-        noisy_labels=MappingProxyType({"noisy": _codes(data[noisy_key])}),
-        classes=CIFAR100_COARSE_CLASSES if coarse else CIFAR100_CLASSES,
+        clean_labels=_npz_codes(data, clean_key, file, classes),
+        noisy_labels=MappingProxyType({"noisy": _npz_codes(data, noisy_key, file, classes)}),
+        classes=classes,
         name="cifar100n_coarse" if coarse else "cifar100n",
         source=_N_SOURCE,
     )
@@ -129,20 +142,35 @@ def load_cifar10h(path: PathLike) -> SoftLabels:
         ``probs`` float64 (10000, 10) and ``counts`` int64 (10000, 10), original test order.
     """
     hint = "CIFAR-10H, jcpeterson/cifar-10h"
-    probs = load_npy(_in_folder(path, "cifar10h-probs.npy", hint), shape=(-1, 10))
-    counts = load_npy(_in_folder(path, "cifar10h-counts.npy", hint), shape=(-1, 10))
-    if probs.shape != counts.shape:
-        raise InputError("path", f"probs {probs.shape} and counts {counts.shape} differ in shape.")
+    probs_file = _in_folder(path, "cifar10h-probs.npy", hint)
+    counts_file = _in_folder(path, "cifar10h-counts.npy", hint)
+    probs = load_npy(probs_file, shape=(-1, 10), hint=hint)
+    counts = load_npy(counts_file, shape=(-1, 10), hint=hint)
+    if probs.shape != counts.shape or probs.shape[0] != N_TEST:
+        raise InputError(
+            "path",
+            f"probs {probs.shape} and counts {counts.shape} must both have shape "
+            f"({N_TEST}, 10), one row per CIFAR-10 test image; fetch the files again ({hint}).",
+        )
+    counts = check_counts(counts, file=counts_file, hint=hint)
+    probs = check_probs(probs, file=probs_file, hint=hint)
+    if not np.allclose(probs, counts / counts.sum(axis=1, keepdims=True), rtol=0, atol=1e-6):
+        raise InputError(
+            "path",
+            f"the shares in {str(probs_file)!r} are not the votes of {str(counts_file)!r} "
+            f"divided by their row totals; the two files do not belong together ({hint}).",
+        )
     return SoftLabels(
-        probs=probs.astype(np.float64),
-        counts=counts.astype(np.int64),
+        probs=probs,
+        counts=counts,
         classes=CIFAR10_CLASSES,
         name="cifar10h",
         source=_H_SOURCE,
     )
 
 
-def _read_mturk(file: Path, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _read_mturk(file: Path, n_classes: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    check_not_empty(file, hint=_LE_HINT)
     try:
         records = json.loads(file.read_text())
         ids = np.array([r["id"] for r in records], dtype=np.int64)
@@ -152,10 +180,21 @@ def _read_mturk(file: Path, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         ).reshape(-1, len(VOTE_COLUMNS))
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InputError(
-            "path", f"could not read {str(file)!r} as a label-errors mturk file ({exc!r})."
+            "path",
+            f"could not read {str(file)!r} as a label-errors mturk file ({exc!r}); fetch it "
+            f"again ({_LE_HINT}).",
         ) from exc
+    n = N_TEST
     if ids.size and (ids.min() < 0 or ids.max() >= n):
         raise InputError("path", f"{str(file)!r} has candidate ids outside 0..{n - 1}.")
+    if np.unique(ids).size != ids.size:
+        raise InputError(
+            "path", f"{str(file)!r} reviews some candidate ids twice; the file is corrupt."
+        )
+    if guessed.size and (guessed.min() < 0 or guessed.max() >= n_classes):
+        raise InputError("path", f"{str(file)!r} has guessed labels outside 0..{n_classes - 1}.")
+    if votes.size and votes.min() < 0:
+        raise InputError("path", f"{str(file)!r} has negative vote counts; the file is corrupt.")
     return ids, guessed, votes
 
 
@@ -184,20 +223,23 @@ def load_label_errors(path: PathLike, *, dataset: Literal["cifar10", "mnist"]) -
     (15, (100,))
     """
     check_choice(dataset, name="dataset", func="load_label_errors", choices=("cifar10", "mnist"))
-    hint = "github.com/cleanlab/label-errors"
-    labels = load_npy(_in_folder(path, f"{dataset}_test_labels.npy", hint), shape=(-1,))
-    pred_probs = load_npy(
-        _in_folder(path, f"{dataset}_test_pred_probs.npy", hint), shape=(labels.size, 10)
-    )
-    ids, guessed, votes = _read_mturk(_in_folder(path, f"{dataset}_mturk.json", hint), labels.size)
+    hint = _LE_HINT
+    classes = CIFAR10_CLASSES if dataset == "cifar10" else MNIST_CLASSES
+    labels_file = _in_folder(path, f"{dataset}_test_labels.npy", hint)
+    labels = load_npy(labels_file, shape=(-1,), hint=hint)
+    labels = check_codes(labels, file=labels_file, n=N_TEST, n_classes=len(classes), hint=hint)
+    probs_file = _in_folder(path, f"{dataset}_test_pred_probs.npy", hint)
+    pred_probs = load_npy(probs_file, shape=(N_TEST, len(classes)), hint=hint)
+    pred_probs = check_probs(pred_probs, file=probs_file, hint=hint)
+    ids, guessed, votes = _read_mturk(_in_folder(path, f"{dataset}_mturk.json", hint), len(classes))
     return LabelErrors(
-        labels=_codes(labels),
-        pred_probs=pred_probs.astype(np.float64),
+        labels=labels,
+        pred_probs=pred_probs,
         candidate_ids=ids,
         guessed_labels=guessed,
         votes=votes,
         verified_error=votes[:, 0] < VERIFIED_BELOW,
-        classes=CIFAR10_CLASSES if dataset == "cifar10" else MNIST_CLASSES,
+        classes=classes,
         name=dataset,
         source=LABEL_ERRORS_SOURCE,
     )

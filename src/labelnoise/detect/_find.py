@@ -11,6 +11,7 @@ import numpy as np
 from labelnoise._errors import InputError
 from labelnoise._validation import (
     Problem,
+    check_bool,
     check_choice,
     check_chunk_size,
     check_fraction,
@@ -266,6 +267,7 @@ def find_label_issues(
     """
     check_choice(method, name="method", func=_FUNC, choices=_METHODS)
     check_choice(rank_by, name="rank_by", func=_FUNC, choices=_RANK_BY)
+    check_bool(normalize, name="normalize", func=_FUNC)
     frac_noise = check_fraction(frac_noise, name="frac_noise", func=_FUNC)
     min_examples_per_class = check_int(
         min_examples_per_class, name="min_examples_per_class", func=_FUNC, minimum=0

@@ -10,10 +10,17 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils import Tags, get_tags
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from labelnoise._errors import InputError
-from labelnoise._validation import check_choice, check_fraction, check_int, check_problem
+from labelnoise._validation import (
+    check_bool,
+    check_choice,
+    check_fraction,
+    check_int,
+    check_problem,
+)
 from labelnoise.detect._find import _METHODS
 from labelnoise.learn._cv import as_rows, encode_labels, make_splits, oof_pred_probs
 from labelnoise.learn._fitting import check_accepts_sample_weight, fit_clone, predict_columns
@@ -27,6 +34,9 @@ Handling = Literal["relabel", "prune", "reweight"]
 _OWNER = "CleanClassifier"
 _HANDLINGS = ("relabel", "prune", "reweight")
 _CLEAN_METHODS = ("posterior", *_METHODS)
+#: Input tags that follow the inner estimator: X goes to it as given, so it decides what
+#: kinds of X work (sparse, NaN, ...). ``pairwise`` does not: folds index rows only.
+_INNER_INPUT_TAGS = ("sparse", "allow_nan", "positive_only", "categorical", "string", "dict")
 
 
 def default_estimator() -> BaseEstimator:
@@ -149,6 +159,7 @@ class CleanClassifier(ClassifierMixin, BaseEstimator):
         check_choice(self.handling, name="handling", func=_OWNER, choices=_HANDLINGS)
         check_int(self.max_iter, name="max_iter", func=_OWNER, minimum=1)
         check_fraction(self.tol, name="tol", func=_OWNER)
+        check_bool(self.progress, name="progress", func=_OWNER)
         estimator = default_estimator() if self.estimator is None else self.estimator
         if not (hasattr(estimator, "fit") and hasattr(estimator, "predict_proba")):
             raise InputError(
@@ -159,6 +170,23 @@ class CleanClassifier(ClassifierMixin, BaseEstimator):
         if self.handling == "reweight":
             check_accepts_sample_weight(estimator, owner=_OWNER)
         return estimator
+
+    def __sklearn_tags__(self) -> Tags:
+        """The classifier's tags, with the input tags of the inner estimator.
+
+        Every fit (folds and final) hands ``X`` to the inner estimator, so what it
+        accepts (sparse matrices, NaN, ...) is what this accepts, as in scikit-learn's
+        own meta-estimators (``SelfTrainingClassifier``, ``BaggingClassifier``).
+        """
+        tags = super().__sklearn_tags__()
+        estimator = default_estimator() if self.estimator is None else self.estimator
+        try:
+            inner = get_tags(estimator).input_tags
+        except (AttributeError, TypeError):  # not a scikit-learn estimator: keep defaults
+            return tags
+        for name in _INNER_INPUT_TAGS:
+            setattr(tags.input_tags, name, getattr(inner, name))
+        return tags
 
     def fit(self, X: Any, y: Any, *, pred_probs: Any = None) -> CleanClassifier:
         """Clean the labels and fit the final model.

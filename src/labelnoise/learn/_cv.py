@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -15,7 +15,8 @@ from sklearn.utils.validation import _num_samples, check_array, column_or_1d
 
 from labelnoise._errors import InputError, InputTypeError
 from labelnoise.learn._fitting import fit_clone, predict_columns
-from labelnoise.learn._progress import progress_bar
+from labelnoise.learn._progress import check_progress, progress_bar
+from labelnoise.learn._threads import fold_threads, limit_threads
 from labelnoise.simulate._random import RandomState, check_random_state
 
 __all__ = [
@@ -103,9 +104,11 @@ def _kept(train: np.ndarray, train_mask: np.ndarray | None, y: np.ndarray) -> np
     return kept if np.unique(y[kept]).shape[0] >= 2 else train
 
 
-def _fold(estimator, X, y, train, test, n_classes, sample_weight):
-    model = fit_clone(estimator, X, y, train, sample_weight)
-    return test, predict_columns(model, _safe_indexing(X, test), n_classes)
+def _fold(estimator, X, y, train, test, n_classes, sample_weight, threads):
+    # in the worker (a process under loky): its BLAS/OpenMP pools get ``threads`` each
+    with limit_threads(threads):
+        model = fit_clone(estimator, X, y, train, sample_weight)
+        return test, predict_columns(model, _safe_indexing(X, test), n_classes)
 
 
 def oof_pred_probs(
@@ -118,20 +121,29 @@ def oof_pred_probs(
     train_mask: np.ndarray | None = None,
     sample_weight: np.ndarray | None = None,
     n_jobs: int | None = None,
-    progress: bool = False,
+    progress: bool | Callable[[], None] = False,
     desc: str = "cross-validation",
 ) -> np.ndarray:
-    """Out-of-fold probabilities (n, K); each fold trains on its rows where ``train_mask``."""
+    """Out-of-fold probabilities (n, K); each fold trains on its rows where ``train_mask``.
+
+    Folds fitted in parallel share the cores: each gets ``cores // n_jobs`` BLAS/OpenMP
+    threads (:func:`fold_threads`), set in the worker and, for thread-based backends whose
+    workers share this process's pools, around the whole run.
+    """
     out = np.zeros((y.shape[0], n_classes))
     bar = progress_bar(total=len(splits), desc=desc, enabled=progress)
+    threads = fold_threads(n_jobs)
     jobs = (
-        delayed(_fold)(estimator, X, y, _kept(tr, train_mask, y), te, n_classes, sample_weight)
+        delayed(_fold)(
+            estimator, X, y, _kept(tr, train_mask, y), te, n_classes, sample_weight, threads
+        )
         for tr, te in splits
     )
     try:
-        for test, proba in Parallel(n_jobs=n_jobs, return_as="generator")(jobs):
-            out[test] = proba
-            bar.update(1)
+        with limit_threads(threads):
+            for test, proba in Parallel(n_jobs=n_jobs, return_as="generator")(jobs):
+                out[test] = proba
+                bar.update(1)
     finally:
         bar.close()
     return out
@@ -145,7 +157,7 @@ def cross_val_pred_probs(
     cv: Any = 5,
     n_jobs: int | None = None,
     random_state: RandomState = None,
-    progress: bool = False,
+    progress: bool | Callable[[], None] = False,
 ) -> np.ndarray:
     """Out-of-sample predicted probabilities of every example, by K-fold cross-validation.
 
@@ -165,11 +177,15 @@ def cross_val_pred_probs(
     cv : int >= 2, CV splitter or iterable of (train, test), default 5
         An int gives shuffled ``StratifiedKFold``; the test parts must partition the rows.
     n_jobs : int, optional
-        Folds fitted in parallel with joblib (``-1``: all cores).
+        Folds fitted in parallel with joblib (``-1``: all cores). Parallel folds share the
+        cores: each fold's BLAS and OpenMP pools get ``cores // n_jobs`` threads (at least
+        1), so that ``n_jobs`` folds do not run ``n_jobs * cores`` threads.
     random_state : int, numpy.random.Generator or None
         Seeds the fold shuffle; the global RNG is never used.
-    progress : bool, default False
-        Show a tqdm progress bar over folds (needs the optional ``tqdm`` package).
+    progress : bool or callable, default False
+        ``True`` shows a tqdm progress bar over folds (needs the optional ``tqdm``
+        package); a callable is called with no arguments after each fold (to drive
+        another progress display).
 
     Returns
     -------
@@ -192,6 +208,7 @@ def cross_val_pred_probs(
             "estimator",
             f"{_FUNC} needs a classifier with fit and predict_proba, got {estimator!r}.",
         )
+    progress = check_progress(progress, func=_FUNC)
     X = as_rows(X)
     codes, classes = encode_labels(y, owner=_FUNC)
     if _num_samples(X) != codes.shape[0]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from labelnoise._validation import check_chunk_size, check_problem
+from labelnoise._validation import check_bool, check_chunk_size, check_problem
 from labelnoise.noise._counts import calibrate_confident_joint
 from labelnoise.noise._latent import estimate_latent
 from labelnoise.noise._pass import ConfidentPass, confident_pass
@@ -142,6 +142,8 @@ def estimate_noise(
     >>> est.noise_matrix.sum(axis=0).round(6).tolist()
     [1.0, 1.0]
     """
+    calibrate = check_bool(calibrate, name="calibrate", func="estimate_noise")
+    check_bool(normalize, name="normalize", func="estimate_noise")
     chunk_size = check_chunk_size(chunk_size, func="estimate_noise")
     problem = check_problem(
         labels, pred_probs, classes=classes, normalize=normalize, chunk_size=chunk_size

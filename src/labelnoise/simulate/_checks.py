@@ -9,14 +9,15 @@ import numpy as np
 from labelnoise._errors import InputError, InputTypeError
 from labelnoise._validation import ROW_SUM_TOLERANCE, VALUE_TOLERANCE, as_array, check_int
 
-__all__ = ["check_codes", "check_features", "check_transition_matrix"]
+__all__ = ["check_code_array", "check_codes", "check_features", "check_transition_matrix"]
 
 
 def _as_array(value: Any, name: str) -> np.ndarray:
     return as_array(value, name, hint="pass a numeric array")
 
 
-def _integer_labels(labels: Any) -> np.ndarray:
+def check_code_array(labels: Any) -> np.ndarray:
+    """Return ``labels`` as a 1-D array of non-negative integer codes (the caller's dtype)."""
     arr = _as_array(labels, "labels")
     if arr.ndim != 1:
         raise InputError(
@@ -32,23 +33,32 @@ def _integer_labels(labels: Any) -> np.ndarray:
             f"expected integer class codes 0..K-1, got dtype {arr.dtype}; map class names "
             "to codes first, e.g. names, codes = np.unique(labels, return_inverse=True).",
         )
+    lo = int(arr.min())
+    if lo < 0:
+        raise InputError(
+            "labels", f"class codes must be >= 0, got {lo}; map the labels to 0..K-1 first."
+        )
     return arr
 
 
 def check_codes(labels: Any, *, n_classes: Any, func: str) -> tuple[np.ndarray, int]:
     """Return ``(labels_array, K)``: 1-D integer codes in ``0..K-1`` and the class count.
 
-    ``n_classes=None`` means ``labels.max() + 1`` (at least 2). The array keeps the caller's
-    integer dtype (and is never written to); ``K - 1`` must fit in that dtype.
+    ``n_classes=None`` means ``labels.max() + 1``, which must be at least 2: labels that
+    are all class 0 do not say how many classes there are, and inventing a second one
+    would misread them. The array keeps the caller's integer dtype (and is never written
+    to); ``K - 1`` must fit in that dtype.
     """
-    arr = _integer_labels(labels)
-    lo, hi = int(arr.min()), int(arr.max())
-    if lo < 0:
-        raise InputError(
-            "labels", f"class codes must be >= 0, got {lo}; map the labels to 0..K-1 first."
-        )
+    arr = check_code_array(labels)
+    hi = int(arr.max())
     if n_classes is None:
-        k = max(hi + 1, 2)
+        if hi == 0:
+            raise InputError(
+                "labels",
+                f"are all class 0, so {func} cannot infer the number of classes (noise needs "
+                "n_classes >= 2); pass n_classes=K for labels with K classes in all.",
+            )
+        k = hi + 1
     else:
         k = check_int(n_classes, name="n_classes", func=func, minimum=2)
         if hi >= k:

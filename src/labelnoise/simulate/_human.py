@@ -8,7 +8,7 @@ import numpy as np
 
 from labelnoise._errors import InputError
 from labelnoise._validation import check_choice
-from labelnoise.simulate._checks import check_codes
+from labelnoise.simulate._checks import check_code_array
 from labelnoise.simulate._exact import apply_counts, class_counts, realised
 from labelnoise.simulate._human_matrices import COUNTS
 from labelnoise.simulate._matrix import exact_counts
@@ -94,11 +94,11 @@ def human_noise(
     """
     func = "human_noise"
     check_choice(source, name="source", func=func, choices=_SOURCES)
-    arr, k = check_codes(labels, n_classes=None, func=func)
-    if k > 10:
+    arr = check_code_array(labels)
+    if int(arr.max()) > 9:
         raise InputError(
             "labels",
-            f"human_noise needs codes 0..9 (CIFAR-10 classes), got class {k - 1}; "
+            f"human_noise needs codes 0..9 (CIFAR-10 classes), got class {int(arr.max())}; "
             "use from_transition_matrix for other class sets.",
         )
     rng = check_random_state(random_state, func=func)

@@ -91,7 +91,7 @@ def instance_dependent(
     noise_rate : float in [0, 1]
         Fraction of labels that change.
     n_classes : int >= 2, optional
-        Number of classes ``K``; default ``labels.max() + 1``.
+        Number of classes ``K``; default ``labels.max() + 1`` (labels that are all 0 need it).
     flip_rate_std : float >= 0, default 0.1
         Standard deviation of the per-example flip rates (``norm_std`` in the original).
     random_state : int, numpy.random.Generator or None

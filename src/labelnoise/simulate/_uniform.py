@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from labelnoise._validation import check_choice, check_fraction
+from labelnoise._validation import check_bool, check_fraction
 from labelnoise.simulate._checks import check_codes
 from labelnoise.simulate._exact import (
     apply_counts,
@@ -55,8 +55,8 @@ def symmetric(
         classes, so only ``r * (K - 1) / K`` change (50% "symmetric" on CIFAR-10 is 45%
         wrong labels); pass ``include_self=True`` for that convention.
     n_classes : int >= 2, optional
-        Number of classes ``K``; default ``labels.max() + 1``. Classes absent from the
-        labels can still receive flipped labels.
+        Number of classes ``K``; default ``labels.max() + 1`` (labels that are all 0 need
+        it). Classes absent from the labels can still receive flipped labels.
     include_self : bool, default False
         If True, ``noise_rate`` is the paper convention above: exactly
         ``round(noise_rate * (K - 1) / K * n)`` labels change.
@@ -83,7 +83,7 @@ def symmetric(
     func = "symmetric"
     arr, k = check_codes(labels, n_classes=n_classes, func=func)
     rate = check_fraction(noise_rate, name="noise_rate", func=func)
-    check_choice(include_self, name="include_self", func=func, choices=(False, True))
+    include_self = check_bool(include_self, name="include_self", func=func)
     rng = check_random_state(random_state, func=func)
     if include_self:
         rate *= (k - 1) / k
@@ -113,7 +113,8 @@ def pairflip(
     noise_rate : float in [0, 1]
         Fraction of labels that change.
     n_classes : int >= 2, optional
-        Number of classes ``K``; default ``labels.max() + 1``.
+        Number of classes ``K``; default ``labels.max() + 1`` (labels that are all 0 need
+        it).
     random_state : int, numpy.random.Generator or None
         Seed or generator for all randomness; the global RNG is never used.
 

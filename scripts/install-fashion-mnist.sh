@@ -1,0 +1,49 @@
+#!/usr/bin/env sh
+# Install Fashion-MNIST from the Debian package dataset-fashion-mnist (files under
+# /usr/share/datasets/fashion-mnist) for the tests that train or load it. Idempotent: does
+# nothing when the four IDX files are already there. Needs root (or sudo) and apt; on other
+# systems it prints what to install and exits 0, and those tests skip (or fail under CI=true).
+set -eu
+
+FOLDER=/usr/share/datasets/fashion-mnist
+have_files() {
+    for stem in train-images-idx3-ubyte train-labels-idx1-ubyte \
+        t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+        if [ ! -s "$FOLDER/$stem.gz" ] && [ ! -s "$FOLDER/$stem" ]; then
+            return 1
+        fi
+    done
+    return 0
+}
+
+if have_files; then
+    exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "install-fashion-mnist: apt-get not found; put the Fashion-MNIST IDX files in $FOLDER by hand" >&2
+    echo "install-fashion-mnist: (the Fashion-MNIST tests are skipped without them)" >&2
+    exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        SUDO="sudo"
+    else
+        echo "install-fashion-mnist: not root and no sudo; run: apt-get install dataset-fashion-mnist" >&2
+        exit 0
+    fi
+fi
+# Refresh the package lists only when apt does not know the package yet.
+if ! apt-cache show dataset-fashion-mnist >/dev/null 2>&1; then
+    $SUDO apt-get update -qq || echo "install-fashion-mnist: apt-get update failed" >&2
+fi
+if ! DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    dataset-fashion-mnist >/dev/null; then
+    echo "install-fashion-mnist: apt-get install dataset-fashion-mnist failed; the Fashion-MNIST tests will skip" >&2
+    exit 0
+fi
+if have_files; then
+    echo "install-fashion-mnist: installed Fashion-MNIST under $FOLDER"
+else
+    echo "install-fashion-mnist: dataset-fashion-mnist installed but $FOLDER lacks the IDX files" >&2
+fi
