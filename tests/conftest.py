@@ -1,4 +1,4 @@
-"""Shared test fixtures: seeded data factories, the cleanlab oracle and the real-data folder.
+"""Shared test fixtures: seeded data factories, the cleanlab oracle and the real data.
 
 Every random input in the suite comes from :func:`random_case` or :func:`make_problem`, both
 driven by an integer seed through ``np.random.default_rng``; the global RNG is never used.
@@ -370,3 +370,49 @@ def label_errors_folder() -> Path:
             "label-errors/ at ../shared/data relative to the repository root"
         )
     return folder
+
+
+#: The IDX files of Fashion-MNIST (each may be gzipped), as scripts/install-fashion-mnist.sh
+#: checks them.
+_FASHION_MNIST_FILES = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
+
+
+def require_fashion_mnist(folder: Path) -> Path:
+    """``folder`` when it holds Fashion-MNIST; else skip the test, or fail it under CI.
+
+    ``make test`` installs it (``make data``); on CI (``CI=true``) a missing copy means the
+    install step broke, and a silent skip would hide it.
+    """
+    missing = [
+        stem
+        for stem in _FASHION_MNIST_FILES
+        if not any((folder / name).is_file() for name in (f"{stem}.gz", stem))
+    ]
+    if missing:
+        reason = (
+            f"Fashion-MNIST not found in {folder} (missing {', '.join(missing)}): run "
+            "`make data` (or apt-get install -y dataset-fashion-mnist)"
+        )
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def fashion_mnist_check():
+    """:func:`require_fashion_mnist`, for tests of the skip itself."""
+    return require_fashion_mnist
+
+
+@pytest.fixture(scope="session")
+def debian_fashion_mnist() -> Path:
+    """The Debian package's Fashion-MNIST folder: skips when missing, fails under CI."""
+    from labelnoise.datasets import DEBIAN_FASHION_MNIST
+
+    return require_fashion_mnist(Path(DEBIAN_FASHION_MNIST))

@@ -79,6 +79,21 @@ def test_labels_object_dtype(func):
 
 
 @pytest.mark.parametrize("func", PUBLIC)
+@pytest.mark.parametrize(
+    "labels",
+    [
+        pytest.param(np.array([b"caf\xe9", b"x", b"x", b"y", b"x"]), id="bytes-not-utf8"),
+        pytest.param(np.array([b"cat", b"dog", b"emu", b"dog", b"cat"]), id="bytes"),
+        pytest.param(np.array([b"caf\xe9", 1, 2, 1, 0], dtype=object), id="object-with-bytes"),
+    ],
+)
+def test_labels_bytes_without_classes(func, labels):
+    """Bytes labels (any encoding) get the package's error, never a UnicodeDecodeError."""
+    with _raises(InputTypeError, "labels", r"values such as \[.*b'.*\]\); decode the bytes first"):
+        func(labels, PROBS)
+
+
+@pytest.mark.parametrize("func", PUBLIC)
 def test_labels_ragged(func):
     with _raises(InputTypeError, "labels", "could not be converted to a numpy array"):
         func([[0], [1, 2], [0], [1], [2]], PROBS)
@@ -204,6 +219,16 @@ def test_normalize_must_be_a_bool(func, bad):
         func(LABELS, PROBS, normalize=bad)
 
 
+@pytest.mark.parametrize("bad", ["no", "False", 0, 1, None])
+def test_adjust_pred_probs_must_be_a_bool(bad):
+    with _raises(
+        InputTypeError,
+        "adjust_pred_probs",
+        r"The 'adjust_pred_probs' parameter of label_quality_scores must be one of \{False, True\}",
+    ):
+        label_quality_scores(LABELS, PROBS, adjust_pred_probs=bad)
+
+
 def test_normalize_names_the_function():
     with _raises(InputTypeError, "normalize", r"parameter of find_label_issues must be one of"):
         find_label_issues(LABELS, PROBS, normalize="yes")
@@ -213,6 +238,9 @@ def test_numpy_bools_are_bools():
     a = estimate_noise(LABELS, PROBS, calibrate=np.False_, normalize=np.True_)
     b = estimate_noise(LABELS, PROBS, calibrate=False, normalize=True)
     np.testing.assert_array_equal(a.joint, b.joint)
+    a = label_quality_scores(LABELS, PROBS, adjust_pred_probs=np.True_)
+    b = label_quality_scores(LABELS, PROBS, adjust_pred_probs=True)
+    np.testing.assert_array_equal(a, b)
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Validation at the public boundary, done once per call.
 
 Public functions call :func:`check_problem` (and :func:`check_choice` and friends for
-options) and pass the result down; private functions trust their inputs.
+options) and pass the result down; private functions trust their inputs. This module
+checks the data; the option checks live in :mod:`labelnoise._options` and are re-exported
+here, so public functions import all their validation from one place.
 """
 
 from __future__ import annotations
@@ -13,6 +15,13 @@ from typing import Any
 import numpy as np
 
 from labelnoise._errors import InputError, InputTypeError
+from labelnoise._options import (
+    check_bool,
+    check_choice,
+    check_chunk_size,
+    check_fraction,
+    check_int,
+)
 from labelnoise._sources import RowReader, Rows, is_dask, is_out_of_core, open_out_of_core
 
 __all__ = [
@@ -82,62 +91,6 @@ def _show(values: Collection[Any], limit: int = 5) -> str:
     items = [repr(v.item() if isinstance(v, np.generic) else v) for v in list(values)[:limit]]
     more = ", ..." if len(values) > limit else ""
     return "[" + ", ".join(items) + more + "]"
-
-
-def check_choice(value: Any, *, name: str, func: str, choices: Collection[Any]) -> Any:
-    """Check that an option is one of a fixed set (scikit-learn's wording)."""
-    if value not in choices:
-        listed = "{" + ", ".join(repr(c) for c in choices) + "}"
-        raise InputError(
-            name,
-            f"The {name!r} parameter of {func} must be one of {listed}. Got {value!r} instead.",
-        )
-    return value
-
-
-def check_bool(value: Any, *, name: str, func: str | None = None) -> bool:
-    """Check a boolean option: ``True`` or ``False`` only (numpy bools too).
-
-    Truthiness would read ``"no"`` or ``"False"`` as True; so strings, numbers and
-    ``None`` are errors, worded as :func:`check_choice` words them.
-    """
-    if not isinstance(value, bool | np.bool_):
-        where = f" of {func}" if func else ""
-        raise InputTypeError(
-            name,
-            f"The {name!r} parameter{where} must be one of {{False, True}}. Got {value!r} "
-            "instead; pass a real bool.",
-        )
-    return bool(value)
-
-
-def check_int(value: Any, *, name: str, func: str, minimum: int) -> int:
-    """Check an integer option (bools are rejected)."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise InputError(
-            name,
-            f"The {name!r} parameter of {func} must be an int >= {minimum}. Got {value!r} instead.",
-        )
-    return int(value)
-
-
-def check_fraction(value: Any, *, name: str, func: str) -> float:
-    """Check a float option in [0, 1]."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float | np.integer | np.floating)
-        or not 0.0 <= float(value) <= 1.0
-    ):
-        raise InputError(
-            name,
-            f"The {name!r} parameter of {func} must be a float in [0, 1]. Got {value!r} instead.",
-        )
-    return float(value)
-
-
-def check_chunk_size(value: Any, *, func: str) -> int | None:
-    """``chunk_size``: ``None`` (automatic) or a row count >= 1."""
-    return None if value is None else check_int(value, name="chunk_size", func=func, minimum=1)
 
 
 def as_array(value: Any, name: str, *, hint: str = "pass a 1-D array or list") -> np.ndarray:
@@ -224,6 +177,28 @@ def check_labels(
     return codes.astype(code_dtype(n_classes) if compact else np.intp, copy=False), names
 
 
+def _not_indices(arr: np.ndarray, n_classes: int) -> InputTypeError:
+    """The error for labels that are not numbers: names without ``classes=``, or bytes.
+
+    Values are shown by ``repr``, one by one: bytes in any encoding, None and values of
+    mixed types all have one (``astype(str)`` fails on bytes that are not ASCII)."""
+    values = arr.tolist()
+    distinct = sorted({repr(v) for v in values})
+    sample = "[" + ", ".join(distinct[:5]) + (", ..." if len(distinct) > 5 else "") + "]"
+    decode = (
+        "decode the bytes first with the encoding they were written in (e.g. "
+        "[v.decode('latin-1') for v in labels]), then "
+        if any(isinstance(v, bytes) for v in values)
+        else ""
+    )
+    return InputTypeError(
+        "labels",
+        f"expected integer class indices 0..{n_classes - 1}, got dtype {arr.dtype} (values "
+        f"such as {sample}); {decode}pass classes=[...] naming the class of each pred_probs "
+        "column to use class names.",
+    )
+
+
 def _check_labels(
     labels: Any, *, n_classes: int, classes: Any
 ) -> tuple[np.ndarray, np.ndarray | None]:
@@ -239,14 +214,8 @@ def _check_labels(
     if classes is not None:
         names = _check_classes(classes, n_classes)
         return _codes_from_names(arr, names), names
-    if arr.dtype.kind in "OUSV" or arr.dtype.kind not in "biuf":
-        sample = _show(np.unique(arr.astype(object).astype(str))[:5])
-        raise InputTypeError(
-            "labels",
-            f"expected integer class indices 0..{n_classes - 1}, got dtype {arr.dtype} "
-            f"(values such as {sample}); pass classes=[...] naming the class of each "
-            "pred_probs column to use class names.",
-        )
+    if arr.dtype.kind not in "biuf":
+        raise _not_indices(arr, n_classes)
     if arr.dtype.kind == "b" and n_classes != 2:
         raise InputError(
             "labels",

@@ -1,4 +1,8 @@
-"""Where the real data lives for the dataset tests (skipped when absent)."""
+"""Where the real data lives for the dataset tests (skipped when absent).
+
+Fashion-MNIST, which the torch tests need too, comes from ``debian_fashion_mnist`` in
+``tests/conftest.py``.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,6 @@ import os
 from pathlib import Path
 
 import pytest
-
-from labelnoise.datasets import DEBIAN_FASHION_MNIST
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,22 +40,3 @@ def data_file(shared_data):
         return path
 
     return find
-
-
-@pytest.fixture(scope="session")
-def debian_fashion_mnist() -> Path:
-    """The Debian package's Fashion-MNIST folder: skips when missing, fails under CI.
-
-    ``make test`` installs it (``make data``); on CI (``CI=true``) a missing copy means the
-    install step broke, and a silent skip would hide it.
-    """
-    folder = Path(DEBIAN_FASHION_MNIST)
-    if not any(folder.glob("t10k-labels-idx1-ubyte*")):
-        reason = (
-            f"Fashion-MNIST not found in {folder}: run `make data` "
-            "(or apt-get install -y dataset-fashion-mnist)"
-        )
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return folder

@@ -191,10 +191,19 @@ def test_labels_without_pred_probs_need_classes_for_names(case):
     ("option", "value", "message"),
     [
         ("mixture", "normal", r"The 'mixture' parameter of clean_probability must be one of"),
-        ("per_class", "yes", r"The 'per_class' parameter of clean_probability must be one of"),
         ("ensemble", "max", r"The 'ensemble' parameter of clean_probability must be one of"),
     ],
 )
 def test_clean_probability_options(case, option, value, message):
     with pytest.raises(InputError, match=message):
         clean_probability(case.labels, case.pred_probs, **{option: value})
+
+
+@pytest.mark.parametrize("bad", ["yes", "False", 0, 1, None])
+def test_clean_probability_per_class_must_be_a_bool(case, bad):
+    """1 and 0 are not bools here: ``per_class`` is never read by truthiness or equality."""
+    with pytest.raises(
+        InputTypeError,
+        match=r"The 'per_class' parameter of clean_probability must be one of \{False, True\}",
+    ):
+        clean_probability(case.labels, case.pred_probs, per_class=bad)

@@ -80,6 +80,21 @@ def test_error_message(name):
         call()
 
 
+@pytest.mark.parametrize("bad", ["no", "False", 0, 1, None])
+def test_bool_options_are_real_bools(bad):
+    with pytest.raises(
+        InputTypeError,
+        match=r"^normalize: The 'normalize' parameter of LDRLoss must be one of \{False, True\}",
+    ):
+        ln.LDRLoss(normalize=bad)
+
+
+def test_numpy_bools_are_bools():
+    loss = ln.LDRLoss(normalize=np.False_)
+    assert loss.normalize is False
+    assert "normalize=False" in repr(loss)
+
+
 def test_type_errors_are_also_type_errors():
     with pytest.raises(TypeError, match="floating-point"):
         ln.GCELoss()([[0.0, 1.0]], torch.tensor([0]))

@@ -9,7 +9,13 @@ import numpy as np
 from scipy.special import xlogy
 
 from labelnoise._errors import InputError
-from labelnoise._validation import Problem, check_choice, check_chunk_size, check_problem
+from labelnoise._validation import (
+    Problem,
+    check_bool,
+    check_choice,
+    check_chunk_size,
+    check_problem,
+)
 from labelnoise.noise._pass import class_index, confident_thresholds, self_confidence
 
 __all__ = ["ScoreMethod", "label_quality_scores", "quality_scores"]
@@ -137,6 +143,7 @@ def label_quality_scores(
     """
     func = "label_quality_scores"
     check_choice(method, name="method", func=func, choices=tuple(_SCORERS))
+    adjust_pred_probs = check_bool(adjust_pred_probs, name="adjust_pred_probs", func=func)
     chunk_size = check_chunk_size(chunk_size, func=func)
     if adjust_pred_probs and method == "confidence_weighted_entropy":
         raise InputError(

@@ -8,9 +8,11 @@ import numpy as np
 import torch
 
 from labelnoise._errors import InputError, InputTypeError
+from labelnoise._options import check_bool as _check_bool
 
 __all__ = [
     "Reduction",
+    "check_bool",
     "check_logits_targets",
     "check_positive",
     "check_range",
@@ -33,6 +35,14 @@ def check_reduction(reduction: Any, *, owner: str) -> str:
             f"Got {reduction!r} instead.",
         )
     return str(reduction)
+
+
+def check_bool(value: Any, *, name: str, owner: str) -> bool:
+    """Check a bool option: ``True`` or ``False`` only, never read by truthiness.
+
+    The package's :func:`labelnoise._options.check_bool`, in this module's ``owner=`` form.
+    """
+    return _check_bool(value, name=name, func=owner)
 
 
 def check_range(

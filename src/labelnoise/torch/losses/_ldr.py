@@ -8,7 +8,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from labelnoise.torch._checks import Reduction, check_positive, check_range
+from labelnoise.torch._checks import Reduction, check_bool, check_positive, check_range
 from labelnoise.torch.losses._base import LabelLoss
 
 __all__ = ["LDRLoss"]
@@ -66,7 +66,7 @@ class LDRLoss(LabelLoss):
         super().__init__(reduction=reduction)
         self.margin = check_range(margin, name="margin", owner="LDRLoss", low=0.0, high=math.inf)
         self.lam = check_positive(lam, name="lam", owner="LDRLoss")
-        self.normalize = bool(normalize)
+        self.normalize = check_bool(normalize, name="normalize", owner="LDRLoss")
 
     def per_example(self, logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         scores = logits if logits.dtype in (torch.float32, torch.float64) else logits.float()
