@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
 from labelnoise import LabelIssues, find_label_issues, label_quality_scores
+from labelnoise._validation import check_problem
 from labelnoise.detect import clean_probability
+from labelnoise.detect._ensemble import likelihood_weights
 
 NAMES = np.array(["ant", "bee", "cow", "doe"])
 # method -> which inputs it gets: "p" pred_probs, "f" features
@@ -168,7 +172,7 @@ def models(case):
 def test_mean_ensemble_is_the_mean(case, models, method):
     mean = (models[0] + models[1]) / 2
     _same(
-        find_label_issues(case.labels, models, method=method),
+        find_label_issues(case.labels, models, method=method, ensemble="mean"),
         find_label_issues(case.labels, mean, method=method),
     )
 
@@ -184,8 +188,44 @@ def test_rank_ensemble(case, models, method):
     assert np.all(np.diff(issues.scores[issues.indices]) >= 0)
 
 
+@pytest.mark.parametrize("method", (*CL_METHODS, "auto", "small_loss"))
+def test_likelihood_ensemble_is_the_weighted_mean(case, models, method):
+    """The default pool is the average weighted by the likelihood weights, and those are
+    the grid optimum of the pool's likelihood, powered."""
+    weights = likelihood_weights([check_problem(case.labels, m) for m in models])
+    np.testing.assert_allclose(weights, _slow_likelihood_weights(case.labels, models), atol=2e-3)
+    pooled = weights[0] * models[0] + weights[1] * models[1]
+    _same(
+        find_label_issues(case.labels, models, method=method),
+        find_label_issues(case.labels, pooled, method=method),
+    )
+
+
+def _slow_likelihood_weights(labels, models, power=4.0):
+    """Maximize the mean log-likelihood of a two-model linear pool over w in [0, 1] by a
+    fine grid (each model's label probability floored at 1e-12), then raise to ``power``
+    and renormalize."""
+    own = [[max(float(m[i, y]), 1e-12) for m in models] for i, y in enumerate(labels)]
+    grid = np.linspace(0, 1, 20001)
+    ll = [sum(math.log(max(w * a + (1 - w) * b, 1e-300)) for a, b in own) / len(own) for w in grid]
+    w = grid[int(np.argmax(ll))]
+    powered = np.array([w, 1 - w]) ** power
+    return powered / powered.sum()
+
+
+def test_likelihood_weights_prefer_the_better_model(case):
+    """A model that gives the labels more probability gets more weight, whatever its
+    position; uninformative probabilities get almost none."""
+    uniform = np.full_like(case.pred_probs, 1.0 / case.pred_probs.shape[1])
+    for models, good in (([case.pred_probs, uniform], 0), ([uniform, case.pred_probs], 1)):
+        problems = [check_problem(case.labels, m) for m in models]
+        weights = likelihood_weights(problems)
+        assert weights[good] > 0.9
+        assert weights.sum() == pytest.approx(1.0)
+
+
 def test_single_model_list_is_the_model(case):
-    for ensemble in ("mean", "rank", "weighted"):
+    for ensemble in ("likelihood", "mean", "rank", "weighted"):
         a = find_label_issues(case.labels, [case.pred_probs], method="auto", ensemble=ensemble)
         b = find_label_issues(case.labels, case.pred_probs, method="auto")
         np.testing.assert_array_equal(a.mask, b.mask)

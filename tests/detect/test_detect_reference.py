@@ -11,8 +11,10 @@ from labelnoise import estimate_noise, find_label_issues, label_quality_scores
 from labelnoise._validation import check_problem
 from labelnoise.detect import clean_probability
 from labelnoise.detect._auto import (
+    COUNT_SHARPNESS,
     NOISE_FLOOR,
     label_posterior,
+    label_temperature,
     noise_structure,
     smoothed_noise,
 )
@@ -213,7 +215,7 @@ def _slow_ranks(values):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_auto_scores_match_slow_mix(seed, problem):
     """auto's score: percentile-rank mix of the posterior and the normalized margin,
-    weighted by the noise structure; it flags the calibrated count of lowest scores."""
+    weighted by the noise structure; it flags the expected count of lowest scores."""
     rng = np.random.default_rng([seed, 3])
     case = problem(seed, n=int(rng.integers(40, 160)), n_classes=int(rng.integers(2, 6)))
     issues = find_label_issues(case.labels, case.pred_probs, method="auto")
@@ -230,9 +232,52 @@ def test_auto_scores_match_slow_mix(seed, problem):
         for p, m in zip(_slow_ranks(list(posterior)), _slow_ranks(list(margin)), strict=True)
     ]
     np.testing.assert_allclose(issues.scores, mixed, rtol=1e-12, atol=1e-12)
-    assert len(issues) == estimate.num_issues.off_diagonal_calibrated
+    assert len(issues) == _slow_count(case.labels, case.pred_probs)
     if 0 < len(issues) < case.n:
         assert issues.scores[issues.mask].max() <= issues.scores[~issues.mask].min()
+
+
+def _slow_temperature(labels, pred_probs):
+    """Temperature scaling by a fine grid over log T in [-3, 3] (the library searches the
+    same range with a bounded scalar minimizer)."""
+    logs = np.log(np.clip(pred_probs, 1e-4, 1))
+
+    def nll(log_t):
+        total = 0.0
+        for row, label in zip(logs, labels, strict=True):
+            scaled = [v / math.exp(log_t) for v in row]
+            top = max(scaled)
+            total += top + math.log(sum(math.exp(v - top) for v in scaled)) - scaled[label]
+        return total / len(labels)
+
+    grid = np.linspace(-3, 3, 601)
+    values = [nll(g) for g in grid]
+    return math.exp(grid[int(np.argmin(values))]), min(values), nll
+
+
+def _slow_count(labels, pred_probs):
+    """sum(1 - posterior) on the probabilities calibrated to the labels and sharpened
+    by COUNT_SHARPNESS, the posterior by the formula (test above)."""
+    checked = check_problem(labels, pred_probs)
+    temperature = label_temperature(checked) / COUNT_SHARPNESS
+    rows = []
+    for row in pred_probs:
+        powered = [p ** (1 / temperature) for p in row]
+        rows.append([v / sum(powered) for v in powered])
+    sharp = check_problem(labels, np.array(rows))
+    posterior = label_posterior(sharp, confident_pass(sharp))
+    return round(sum(1 - p for p in posterior))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_label_temperature_minimizes_the_nll(seed, problem):
+    """The fitted temperature is at least as likely as the best of a fine grid."""
+    rng = np.random.default_rng([seed, 4])
+    case = problem(seed, n=int(rng.integers(30, 90)), n_classes=int(rng.integers(2, 5)))
+    fitted = label_temperature(check_problem(case.labels, case.pred_probs))
+    _, best_nll, nll = _slow_temperature(case.labels, case.pred_probs)
+    assert nll(math.log(fitted)) <= best_nll + 1e-6
+    assert math.exp(-3) - 1e-9 <= fitted <= math.exp(3) + 1e-9
 
 
 def test_noise_structure_extremes():

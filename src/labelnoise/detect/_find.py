@@ -157,7 +157,7 @@ def find_label_issues(
     classes: Sequence[Any] | None = None,
     normalize: bool = False,
     chunk_size: int | None = None,
-    ensemble: EnsembleMethod = "mean",
+    ensemble: EnsembleMethod = "likelihood",
     n_neighbors: int = 10,
     mixture: MixtureKind = "gaussian",
     random_state: RandomState = None,
@@ -194,12 +194,15 @@ def find_label_issues(
         ``low_self_confidence``: the lowest-scoring examples, as many as the confident
         joint counts off its diagonal.
         Beyond confident learning (``docs/detectors.md`` compares them all):
-        ``auto``: the best general default on our benchmark; flags as many examples as
-        the calibrated confident joint counts off its diagonal, those ranked lowest by a
-        mix of the posterior probability that the given label is true under the
-        estimated noise matrix and the normalized margin, the posterior weighing more the
-        more structured the estimated noise (``score_method="noise_adaptive_rank"``,
-        percentile ranks in (0, 1]). With ``features`` too, the model's
+        ``auto``: the best general default on our real-noise benchmark
+        (``docs/detectors.md``); flags the expected number of wrong labels,
+        ``sum(1 - P(given label is true))`` on the probabilities calibrated to the
+        given labels (temperature scaling) and sharpened by 2, and flags those ranked
+        lowest by a mix of that posterior under the estimated noise matrix and the
+        normalized margin, the posterior weighing more the more structured the
+        estimated noise (``score_method="noise_adaptive_rank"``, percentile ranks in
+        (0, 1]). Unlike confident learning's count it neither over-counts with weak
+        models nor under-counts human errors with strong networks. With ``features`` too, the model's
         probabilities are first averaged with the neighbour votes (features alone: the
         votes stand in for ``pred_probs``). Built for flips among known classes: under
         open-set (web) noise, rows of no known class reach no confident threshold and
@@ -237,11 +240,14 @@ def find_label_issues(
         block by block, with memory bounded by the block (out of core). A
         ``dask.array`` runs one task per row chunk on the active Dask scheduler
         (docs/distributed.md). Both give exactly the in-memory result.
-    ensemble : {"mean", "rank", "weighted"}, default="mean"
-        How a list of models' ``pred_probs`` is combined: ``mean`` averages the
-        probabilities; ``weighted`` weights each model by its agreement with the given
-        labels on the rows it is confident about; ``rank`` counts on the mean but ranks
-        (fills ``scores``) by each example's mean percentile rank over the models.
+    ensemble : {"likelihood", "mean", "rank", "weighted"}, default="likelihood"
+        How a list of models' ``pred_probs`` is combined: ``likelihood`` averages the
+        probabilities with the weights that make the given labels most likely (stacking
+        on the out-of-sample probabilities; a better model gets more weight without
+        being named); ``mean`` averages them equally; ``weighted`` weights each model by
+        its agreement with the given labels on the rows it is confident about; ``rank``
+        counts on the mean but ranks (fills ``scores``) by each example's mean
+        percentile rank over the models.
     n_neighbors : int >= 1, default=10
         Neighbours that vote, for the methods that use ``features``.
     mixture : {"gaussian", "beta"}, default="gaussian"

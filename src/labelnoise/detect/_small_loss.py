@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from labelnoise._validation import Problem, check_choice, check_problem
+from labelnoise._validation import Problem, check_bool, check_choice, check_problem
 from labelnoise.detect._ensemble import ENSEMBLE_METHODS, EnsembleMethod, combine, is_model_list
 from labelnoise.detect._mixture import clean_posterior
 from labelnoise.noise._pass import class_index, self_confidence
@@ -38,7 +38,7 @@ def clean_probability(
     *,
     mixture: MixtureKind = "gaussian",
     per_class: bool = False,
-    ensemble: EnsembleMethod = "mean",
+    ensemble: EnsembleMethod = "likelihood",
     classes: Sequence[Any] | None = None,
     normalize: bool = False,
 ) -> np.ndarray:
@@ -66,8 +66,8 @@ def clean_probability(
         do not show two modes (two components do not beat one by the Bayesian
         information criterion), or when its noisy mode is clean by the global fit: a
         small, clean class would otherwise be split in two.
-    ensemble : {"mean", "rank", "weighted"}, default="mean"
-        How to combine a list of models' ``pred_probs``.
+    ensemble : {"likelihood", "mean", "rank", "weighted"}, default="likelihood"
+        How to combine a list of models' ``pred_probs`` (as in :func:`find_label_issues`).
     classes : sequence of length K, optional
         Class name of each column of ``pred_probs``, when labels are names.
     normalize : bool, default=False
@@ -90,7 +90,7 @@ def clean_probability(
     """
     func = "clean_probability"
     check_choice(mixture, name="mixture", func=func, choices=MIXTURES)
-    check_choice(per_class, name="per_class", func=func, choices=(True, False))
+    per_class = check_bool(per_class, name="per_class", func=func)
     check_choice(ensemble, name="ensemble", func=func, choices=ENSEMBLE_METHODS)
     if is_model_list(pred_probs):
         problem = combine(
