@@ -1,15 +1,19 @@
-"""Run the detector benchmark (labelnoise.bench) and write its tables and plot.
+"""Run a detector benchmark (labelnoise.bench) and write its tables and plot.
 
 Usage::
 
-    .venv/bin/python benchmarks/run_bench.py --out /tmp/bench-full            # full suite
-    .venv/bin/python benchmarks/run_bench.py --quick --out /tmp/bench-quick   # seconds
+    .venv/bin/python benchmarks/run_bench.py --config small-sets --out /tmp/bench-small
+    .venv/bin/python benchmarks/run_bench.py --config quick --out /tmp/bench-quick   # seconds
+    LABELNOISE_DATA=../shared/data .venv/bin/python benchmarks/run_bench.py \\
+        --config real-noise --out /tmp/bench-real --cache-dir /tmp/bench-real-cache
     .venv/bin/python benchmarks/run_bench.py --config my.toml --out /tmp/mine
-    .venv/bin/python benchmarks/run_bench.py --out /tmp/bench-full --add-methods auto knn
+    .venv/bin/python benchmarks/run_bench.py --config small-sets --out /tmp/b --add-methods knn
 
-Writes results.csv, results.md and f1_vs_noise.png into --out; pred_probs are cached in
---cache-dir (default OUT/cache), so a rerun only reruns the detectors. The same as
-``labelnoise bench``, without the overwrite guard and with one progress line per unit.
+``--config`` takes a named config (``labelnoise.bench.config_names()``: quick,
+small-sets, openset, real-noise, real-noise-quick) or a TOML file. Writes results.csv,
+results.md and f1_vs_noise.png into --out; pred_probs are cached in --cache-dir (default
+OUT/cache), so a rerun only reruns the detectors. The same as ``labelnoise bench``,
+without the overwrite guard and with one progress line per unit (for logs).
 """
 
 from __future__ import annotations
@@ -20,35 +24,30 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from labelnoise.bench import (
-    default_config,
-    detector_names,
-    load_config,
-    quick_config,
-    run_benchmark,
-)
+from labelnoise.bench import config_names, detector_names, load_config, run_benchmark
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="Output folder.")
-    parser.add_argument("--config", type=Path, help="TOML config (default: the full suite).")
-    parser.add_argument("--quick", action="store_true", help="The quick suite.")
+    parser.add_argument(
+        "--config",
+        default="small-sets",
+        help=f"A named config ({', '.join(config_names())}) or a TOML file [small-sets].",
+    )
     parser.add_argument("--cache-dir", type=Path, help="pred_probs cache (default OUT/cache).")
     parser.add_argument("--n-jobs", type=int, help="Folds fitted in parallel.")
     parser.add_argument(
         "--add-methods", nargs="+", default=[], help="Detectors run besides the config's."
     )
     args = parser.parse_args()
-    if args.config is not None:
-        config = load_config(args.config)
-    else:
-        config = quick_config() if args.quick else default_config()
+    config = load_config(args.config)
     if args.n_jobs is not None:
         config = replace(config, n_jobs=args.n_jobs)
-    unknown = sorted(set(args.add_methods) - set(detector_names()))
+    known = detector_names()
+    unknown = sorted(m for m in args.add_methods if m.removeprefix("oracle:") not in known)
     if unknown:
-        parser.error(f"unknown detector {unknown[0]!r}; available: {', '.join(detector_names())}")
+        parser.error(f"unknown detector {unknown[0]!r}; available: {', '.join(known)}")
     added = tuple(m for m in args.add_methods if m not in config.methods)
     config = replace(config, methods=(*config.methods, *added))
     start = time.perf_counter()

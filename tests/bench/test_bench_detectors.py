@@ -17,7 +17,7 @@ from labelnoise.bench import (
     rank_by_score,
     run_benchmark,
 )
-from labelnoise.bench._detectors import CL_METHODS, resolve_detectors
+from labelnoise.bench._detectors import CL_METHODS, oracle_flags, resolve_detectors
 from labelnoise.detect import FilterMethod
 
 
@@ -83,3 +83,56 @@ def test_import_stays_light():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_variants_are_find_label_issues_with_options(problem):
+    case = problem(5, n=200, n_classes=4, noise=0.25)
+    features = np.random.default_rng(0).normal(size=(200, 3))
+    chosen = resolve_detectors(("small_loss_beta", "auto+features", "auto"))
+    got = chosen["small_loss_beta"](case.labels, case.pred_probs, features)
+    expected = find_label_issues(case.labels, case.pred_probs, method="small_loss", mixture="beta")
+    np.testing.assert_array_equal(got.mask, expected.mask)
+    with_features = chosen["auto+features"](case.labels, case.pred_probs, features)
+    expected = find_label_issues(
+        case.labels, case.pred_probs, features=features, method="auto", random_state=0
+    )
+    np.testing.assert_array_equal(with_features.mask, expected.mask)
+    plain = chosen["auto"](case.labels, case.pred_probs, features)  # auto: pred_probs only
+    np.testing.assert_array_equal(
+        plain.mask, find_label_issues(case.labels, case.pred_probs, method="auto").mask
+    )
+
+
+@pytest.mark.filterwarnings("ignore:ensemble='rank' averages rankings")
+@pytest.mark.parametrize("kind", ["mean", "rank", "weighted"])
+def test_detectors_accept_a_list_of_models(problem, kind):
+    a = problem(1, n=150, n_classes=3, noise=0.2)
+    b = problem(2, n=150, n_classes=3, noise=0.2)
+    members = [a.pred_probs, b.pred_probs]
+    names = ("prune_by_noise_rate", "auto", "small_loss", "rank:normalized_margin", "knn")
+    chosen = resolve_detectors(names, ensemble=kind)
+    features = np.random.default_rng(0).normal(size=(150, 4))
+    for name, detect in chosen.items():
+        issues = detect(a.labels, members, features)
+        assert issues.mask.shape == (150,), name
+    got = chosen["prune_by_noise_rate"](a.labels, members, features)
+    expected = find_label_issues(a.labels, members, ensemble=kind)
+    np.testing.assert_array_equal(got.mask, expected.mask)
+    np.testing.assert_array_equal(got.scores, expected.scores)
+    # rank:<score> on a list scores the members' mean.
+    mean = np.mean(members, axis=0)
+    ranked = chosen["rank:normalized_margin"](a.labels, members, features)
+    single = rank_by_score(a.labels, mean, features, score="normalized_margin")
+    np.testing.assert_array_equal(ranked.mask, single.mask)
+
+
+def test_oracle_flags_lowest_scores_ties_to_lower_index():
+    scores = np.array([0.5, 0.1, 0.5, 0.3, 0.5])
+    assert np.flatnonzero(oracle_flags(scores, 3)).tolist() == [0, 1, 3]
+    assert not oracle_flags(scores, 0).any()
+
+
+def test_detector_names_list_the_variants():
+    names = detector_names()
+    assert {"small_loss_beta", "auto+features"} <= set(names)
+    assert not any(n.startswith("oracle:") for n in names)

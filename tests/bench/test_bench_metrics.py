@@ -88,3 +88,10 @@ def test_result_is_frozen():
 def test_errors(mask, scores, truth, match):
     with pytest.raises(InputError, match=match):
         detection_metrics(mask, scores, truth)
+
+
+def test_count_error_is_flagged_minus_flipped():
+    m = detection_metrics(
+        [True, True, True, False], [0.1, 0.2, 0.3, 0.9], [True, False, False, False]
+    )
+    assert (m.n_flagged, m.n_flipped, m.count_error) == (3, 1, 2)

@@ -11,7 +11,7 @@ from sklearn.linear_model import LogisticRegression
 
 from labelnoise import estimate_noise, find_label_issues
 from labelnoise.bench import COLUMNS, DatasetSpec, NoiseSpec, detection_metrics, run_benchmark
-from labelnoise.bench import _run as run_module
+from labelnoise.bench import _units as units_module
 from labelnoise.bench._cache import load_cached
 from labelnoise.detect import LabelIssues
 
@@ -20,13 +20,13 @@ from labelnoise.detect import LabelIssues
 def counted(monkeypatch):
     """Count the cross-validations (the expensive step the cache saves)."""
     calls = []
-    original = run_module.compute_pred_probs
+    original = units_module.compute_pred_probs
 
     def counting(*args, **kwargs):
         calls.append(args[2].shape[0])
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(run_module, "compute_pred_probs", counting)
+    monkeypatch.setattr(units_module, "compute_pred_probs", counting)
     return calls
 
 
@@ -45,14 +45,19 @@ def test_rows_and_columns(tiny):
     np.testing.assert_allclose(frame["realised_noise_rate"], frame["n_flipped"] / frame["n"])
     assert (frame["seconds"] >= 0).all() and (frame["pred_probs_seconds"] > 0).all()
     assert frame["model"].eq("logistic_regression").all() and frame["cv"].eq(3).all()
+    assert frame["regime"].eq("logistic_regression").all()
+    assert (frame["count_error"] == frame["n_flagged"] - frame["n_flipped"]).all()
+    assert frame[["best_member_f1", "best_member_auprc"]].isna().all().all()
 
 
 def test_metrics_match_a_recomputation(tiny, tmp_path):
     """Rebuild each row from the cached pred_probs with find_label_issues and estimate_noise."""
     frame = run_benchmark(tiny(methods=("prune_by_noise_rate",)), cache_dir=tmp_path)
-    files = sorted(tmp_path.glob("pred_probs-*.npz"))
-    assert len(files) == 2
-    entries = [load_cached(tmp_path, f.stem.removeprefix("pred_probs-")) for f in files]
+    assert len(sorted(tmp_path.glob("pred_probs-*.npz"))) == 2
+    entries = [
+        load_cached(tmp_path, {**_settings(name), "noise": {"kind": "symmetric", "rate": 0.2}})
+        for name in ("wine", "iris")
+    ]
     for entry in entries:
         assert entry is not None
         row = frame[frame["n"] == entry.labels.shape[0]].iloc[0]
@@ -83,12 +88,57 @@ def test_cache_is_reused(tiny, tmp_path, counted):
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+def _settings(dataset: str, model: str = "logistic_regression") -> dict:
+    return {"dataset": {"name": dataset, "subsample": None}, "seed": 0, "model": model, "cv": 3}
+
+
 def test_unreadable_cache_is_recomputed(tiny, tmp_path, counted):
     run_benchmark(tiny(datasets=(DatasetSpec("wine"),)), cache_dir=tmp_path)
     (file,) = tmp_path.glob("pred_probs-*.npz")
     file.write_bytes(b"not a zip")
-    run_benchmark(tiny(datasets=(DatasetSpec("wine"),)), cache_dir=tmp_path)
+    with pytest.warns(UserWarning, match=rf"cache file '{file}': it cannot be read"):
+        run_benchmark(tiny(datasets=(DatasetSpec("wine"),)), cache_dir=tmp_path)
     assert len(counted) == 2
+
+
+def _rewrite(file: Path, **changes) -> None:
+    with np.load(file) as data:
+        arrays = {name: data[name] for name in data.files}
+    arrays.update(changes)
+    np.savez(file, **arrays)
+
+
+def test_tampered_cache_is_recomputed(tiny, tmp_path, counted):
+    """A cache entry whose pred_probs were edited is not used: recomputed, with a warning."""
+    config = tiny(datasets=(DatasetSpec("wine"),), methods=("prune_by_noise_rate",))
+    first = run_benchmark(config, cache_dir=tmp_path)
+    (file,) = tmp_path.glob("pred_probs-*.npz")
+    with np.load(file) as data:
+        probs = data["pred_probs"]
+    _rewrite(file, pred_probs=probs[:, ::-1].copy())  # confidently wrong everywhere
+    with pytest.warns(UserWarning, match=rf"cache file '{file}': its content does not match"):
+        second = run_benchmark(config, cache_dir=tmp_path)
+    assert len(counted) == 2
+    assert second["f1"].tolist() == first["f1"].tolist()
+    third = run_benchmark(config, cache_dir=tmp_path)  # the rewritten entry is good again
+    assert len(counted) == 2 and third["f1"].tolist() == first["f1"].tolist()
+
+
+def test_cache_for_other_settings_is_recomputed(tiny, tmp_path, counted):
+    config = tiny(datasets=(DatasetSpec("wine"),), methods=("prune_by_noise_rate",))
+    run_benchmark(config, cache_dir=tmp_path)
+    (file,) = tmp_path.glob("pred_probs-*.npz")
+    _rewrite(file, settings=np.array('{"format": 2, "seed": 99}'))
+    with pytest.warns(UserWarning, match=rf"cache file '{file}': it was made for other settings"):
+        run_benchmark(config, cache_dir=tmp_path)
+    assert len(counted) == 2
+
+
+def test_cache_write_error_names_the_file(tiny, tmp_path):
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file, not a folder")
+    with pytest.raises(OSError, match=r"could not write the cache file '.*cache/pred_probs-"):
+        run_benchmark(tiny(datasets=(DatasetSpec("wine"),)), cache_dir=blocked)
 
 
 def test_no_cache_is_deterministic(tiny, counted):
@@ -104,6 +154,25 @@ def test_seeds_differ_per_dataset_and_noise(tiny, tmp_path):
     run_benchmark(tiny(noise=noise, datasets=(DatasetSpec("iris"),)), cache_dir=tmp_path)
     flips = [np.load(f)["is_flipped"] for f in sorted(tmp_path.glob("*.npz"))]
     assert not np.array_equal(flips[0], flips[1])
+
+
+def test_settings_that_do_not_apply_are_skipped(tiny):
+    config = tiny(
+        datasets=(DatasetSpec("breast_cancer"), DatasetSpec("wine"), DatasetSpec("digits")),
+        noise=(
+            NoiseSpec("symmetric", 0.6),
+            NoiseSpec("openset"),
+            NoiseSpec("real", source="worst"),
+        ),
+        methods=("confident_learning",),
+    )
+    frame = run_benchmark(config)
+    # 2 classes: 60% symmetric noise makes the wrong label the likely one; open-set needs 4+.
+    assert list(zip(frame["dataset"], frame["noise"], strict=True)) == [
+        ("wine", "symmetric 60%"),
+        ("digits", "symmetric 60%"),
+        ("digits", "openset"),
+    ]
 
 
 def test_human_noise_only_on_ten_classes(tiny):
@@ -156,10 +225,11 @@ def test_custom_detector_gets_features(tiny):
 
 def test_estimator_model_and_progress(tiny):
     calls = []
-    config = tiny(model=LogisticRegression(max_iter=500), datasets=(DatasetSpec("iris"),))
+    config = tiny(models=(LogisticRegression(max_iter=500),), datasets=(DatasetSpec("iris"),))
     frame = run_benchmark(config, progress=lambda *args: calls.append(args))
     assert calls == [(0, 1, "iris, symmetric 20%, seed 0"), (1, 1, "done")]
     assert frame["model"].iloc[0].startswith("LogisticRegression(C=1.0")
+    assert frame["regime"].iloc[0] == "LogisticRegression"
 
 
 def test_out_dir_writes_results(tiny, tmp_path):
@@ -167,3 +237,105 @@ def test_out_dir_writes_results(tiny, tmp_path):
     written = pd.read_csv(tmp_path / "out" / "results.csv")
     assert written.shape == frame.shape
     assert {"results.md", "f1_vs_noise.png"} <= {p.name for p in Path(tmp_path / "out").iterdir()}
+
+
+def test_several_models_and_ensembles(tiny, tmp_path, counted):
+    config = tiny(
+        datasets=(DatasetSpec("wine"),),
+        models=("linear_probe", "knn15"),
+        ensemble=("mean", "rank"),
+        methods=("prune_by_noise_rate", "rank:normalized_margin", "oracle:auto"),
+    )
+    frame = run_benchmark(config, cache_dir=tmp_path)
+    assert len(counted) == 2  # one cross-validation per trained model
+    assert len(list(tmp_path.glob("pred_probs-*.npz"))) == 2
+    assert frame["model"].unique().tolist() == [
+        "linear_probe",
+        "knn15",
+        "ensemble (mean)",
+        "ensemble (rank)",
+    ]
+    assert frame["regime"].unique().tolist() == ["weak (linear probe)", "knn15", "ensemble"]
+    assert frame.shape[0] == 4 * 3
+    assert frame["n_flipped"].nunique() == 1  # the same noisy labels for every model
+    singles = frame[frame["regime"] != "ensemble"]
+    ensembles = frame[frame["regime"] == "ensemble"]
+    assert singles[["best_member_f1", "best_member_auprc"]].isna().all().all()
+    for _, row in ensembles.iterrows():
+        members = singles[singles["method"] == row["method"]]
+        assert row["best_member_f1"] == members["f1"].max()
+        assert row["best_member_auprc"] == members["auprc"].max()
+    # The ensemble rows match find_label_issues on the list of the members' pred_probs.
+    probs = [
+        load_cached(
+            tmp_path, {**_settings("wine", model), "noise": {"kind": "symmetric", "rate": 0.2}}
+        )
+        for model in ("linear_probe", "knn15")
+    ]
+    labels = probs[0].labels
+    for kind in ("mean", "rank"):
+        issues = find_label_issues(labels, [p.pred_probs for p in probs], ensemble=kind)
+        row = frame[
+            (frame["model"] == f"ensemble ({kind})") & (frame["method"] == "prune_by_noise_rate")
+        ]
+        assert row["n_flagged"].item() == len(issues)
+
+
+def test_oracle_flags_the_true_count_by_the_detectors_ranking(tiny):
+    frame = run_benchmark(tiny(methods=("auto", "oracle:auto", "oracle:rank:normalized_margin")))
+    oracle = frame[frame["method"].str.startswith("oracle:")]
+    assert (oracle["n_flagged"] == oracle["n_flipped"]).all()
+    assert (oracle["count_error"] == 0).all()
+    assert (oracle["precision"] == oracle["recall"]).all()  # equal counts: P = R = F1
+    auto = frame[frame["method"] == "auto"].set_index("dataset")
+    by_auto = frame[frame["method"] == "oracle:auto"].set_index("dataset")
+    pd.testing.assert_series_equal(auto["auprc"], by_auto["auprc"])  # the same ranking
+    assert by_auto["score_method"].tolist() == auto["score_method"].tolist()
+
+
+def test_openset_noise(tiny):
+    frame = run_benchmark(
+        tiny(datasets=(DatasetSpec("digits", subsample=400),), noise=(NoiseSpec("openset"),))
+    )
+    row = frame.iloc[0]
+    assert row["noise"] == "openset" and row["noise_kind"] == "openset"
+    # digits 8 and 9 (about a fifth of the rows) are out of distribution: all wrong.
+    assert 0.15 < row["realised_noise_rate"] < 0.25
+    assert row["noise_rate"] == row["realised_noise_rate"]
+
+
+def test_dataset_methods_and_ensemble_methods(tiny):
+    config = tiny(
+        datasets=(DatasetSpec("wine"), DatasetSpec("iris", methods=("both",))),
+        models=("linear_probe", "knn15"),
+        ensemble=("mean",),
+        methods=("prune_by_noise_rate", "oracle:auto"),
+        ensemble_methods=("oracle:auto", "both"),
+    )
+    frame = run_benchmark(config)
+    got = frame.groupby(["dataset", "model"], sort=False)["method"].apply(list).to_dict()
+    assert got == {
+        ("wine", "linear_probe"): ["prune_by_noise_rate", "oracle:auto"],
+        ("wine", "knn15"): ["prune_by_noise_rate", "oracle:auto"],
+        ("wine", "ensemble (mean)"): ["oracle:auto"],
+        ("iris", "linear_probe"): ["both"],
+        ("iris", "knn15"): ["both"],
+        ("iris", "ensemble (mean)"): ["both"],
+    }
+
+
+def test_stale_cache_is_recomputed(tiny, tmp_path, counted):
+    """An intact entry whose noisy labels are not the ones simulated now (other code
+    wrote it) is recomputed, with a warning naming the file."""
+    from labelnoise.bench._cache import Cached, save_cached
+
+    config = tiny(datasets=(DatasetSpec("wine"),), methods=("prune_by_noise_rate",))
+    run_benchmark(config, cache_dir=tmp_path)
+    settings = {**_settings("wine"), "noise": {"kind": "symmetric", "rate": 0.2}}
+    entry = load_cached(tmp_path, settings)
+    assert entry is not None
+    stale = Cached(np.roll(entry.labels, 1), entry.is_flipped, entry.pred_probs, 1.0)
+    file = save_cached(tmp_path, settings, stale)
+    with pytest.warns(UserWarning, match=rf"cache file '{file}' .*\(stale\); recomputing"):
+        run_benchmark(config, cache_dir=tmp_path)
+    assert len(counted) == 2

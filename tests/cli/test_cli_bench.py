@@ -1,4 +1,5 @@
-"""``labelnoise bench``: the quick suite end to end, configs, the cache, and every error."""
+"""``labelnoise bench``: the quick suite end to end, named and file configs, the cache, and
+every error."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def tiny(tmp_path):
 
 
 def test_quick_end_to_end(tmp_path, run):
-    result = run("bench", "--quick", "--out", tmp_path / "out")
+    result = run("bench", "--config", "quick", "--out", tmp_path / "out")
     assert result.code == 0, result.err
     frame = pd.read_csv(tmp_path / "out" / "results.csv")
     assert list(frame.columns) == list(COLUMNS)
@@ -52,6 +53,24 @@ def test_quick_end_to_end(tmp_path, run):
     assert len(list((tmp_path / "out" / "cache").glob("*.npz"))) == 8
     assert "Benchmark quick" in result.out and "prune_by_noise_rate" in result.out
     assert "80 runs. Wrote" in result.out
+
+
+def test_named_config_and_quick_are_the_same(tmp_path, run):
+    from labelnoise.bench import load_config
+    from labelnoise.cli._bench import DEFAULT_CONFIG, _config
+
+    assert _config(None, True) == _config("quick", False) == load_config("quick")
+    assert _config(None, False) == load_config(DEFAULT_CONFIG)
+
+
+def test_named_config_needs_its_data(tmp_path, run, monkeypatch):
+    monkeypatch.delenv("LABELNOISE_DATA", raising=False)
+    result = run("bench", "--config", "real-noise-quick", "--out", tmp_path / "out")
+    _one_line_error(
+        result,
+        "--config real-noise-quick: datasets[0].path: cifar10n reads a data folder",
+        "set the environment variable LABELNOISE_DATA",
+    )
 
 
 def test_config_file_and_cache_dir(tmp_path, tiny, run):
@@ -90,11 +109,12 @@ def test_no_overwrite_without_force(tmp_path, tiny, run):
         (TINY.replace('"wine"', '"mnist"'), ["datasets[0].name: unknown dataset 'mnist'"]),
         (TINY.replace("cv = 3", "cv = 1"), ["cv: must be an int >= 2"]),
         (TINY.replace('"prune_by_noise_rate"', '"magic"'), ["methods: unknown detector 'magic'"]),
-        (TINY + 'model = "svm"\n', ["model: unknown model 'svm'"]),
+        (TINY + 'models = ["svm"]\n', ["models[0]: unknown model 'svm'"]),
         (
             TINY.replace('["wine"]', '[{name = "fashion_mnist", path = "/no/such/dir"}]'),
             ["--config", "path: folder '/no/such/dir' not found", "apt-get install"],
         ),
+        (TINY + 'models = ["knn", "knn"]\n', ["models: 'knn' appears twice"]),
     ],
 )
 def test_bad_config(tmp_path, run, text, fragments):
@@ -112,7 +132,7 @@ def test_config_and_quick_exclude_each_other(tmp_path, tiny, run):
 
 def test_missing_config_file(tmp_path, run):
     result = run("bench", "--config", tmp_path / "nope.toml", "--out", tmp_path / "out")
-    _one_line_error(result, "--config", "does not exist")
+    _one_line_error(result, "--config", "nope.toml' not found", "real-noise, real-noise-quick")
 
 
 def test_missing_out(run):

@@ -116,9 +116,10 @@ def _dead_pid() -> int:
 
 
 def test_one_writer_for_cli_and_bench():
-    from labelnoise.bench._atomic import write_atomic as bench_writer
+    from labelnoise.bench import _cache, _write
 
-    assert bench_writer is _atomic.write_atomic
+    assert _cache.write_atomic is _atomic.write_atomic
+    assert _write.write_atomic is _atomic.write_atomic
 
 
 def test_temp_name_carries_the_pid(tmp_path):

@@ -1,14 +1,26 @@
-"""What a benchmark runs: datasets, noise settings, seeds, model, folds and detectors."""
+"""What a benchmark runs: datasets, noise settings, seeds, models, folds and detectors."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
-from typing import Any, Literal, get_args
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
 
 from labelnoise._errors import InputError
+from labelnoise.bench._specs import (
+    DatasetSpec,
+    NoiseKind,
+    NoiseSpec,
+    check_dataset,
+    check_noise,
+    check_seeds,
+)
+from labelnoise.detect._ensemble import ENSEMBLE_METHODS
 
 __all__ = [
+    "ENSEMBLE_KINDS",
+    "ORACLE_PREFIX",
     "BenchConfig",
     "DatasetSpec",
     "NoiseKind",
@@ -17,132 +29,55 @@ __all__ = [
     "config_from_dict",
 ]
 
-NoiseKind = Literal["symmetric", "pairflip", "random_matrix", "instance", "human"]
-
-#: Datasets the benchmark can load (each from a loader in labelnoise.datasets).
-DATASET_NAMES = ("digits", "wine", "breast_cancer", "iris", "fashion_mnist")
-#: Short CIFAR-10N label-set names accepted for ``source``, and the full names.
-HUMAN_SOURCES = {
-    "worst": "cifar10n_worst",
-    "aggregate": "cifar10n_aggregate",
-    "random1": "cifar10n_random1",
-    "random2": "cifar10n_random2",
-    "random3": "cifar10n_random3",
-}
-
-
-def _fail(where: str, message: str) -> InputError:
-    return InputError(where, message)
-
-
-@dataclass(frozen=True)
-class DatasetSpec:
-    """One dataset of the benchmark.
-
-    Attributes
-    ----------
-    name : {"digits", "wine", "breast_cancer", "iris", "fashion_mnist"}
-        Which dataset; the first four are scikit-learn's bundled sets, Fashion-MNIST is
-        read from ``path`` (default: the Debian package's folder).
-    subsample : int or None
-        Keep this many examples drawn at random (seed 0, the same in every run); for
-        Fashion-MNIST default 10,000 of the 60,000 training images.
-    path : str or None
-        Folder of the data files (Fashion-MNIST only).
-    model : str or None
-        Model name overriding :attr:`BenchConfig.model` for this dataset.
-    """
-
-    name: str
-    subsample: int | None = None
-    path: str | None = None
-    model: str | None = None
-
-    @property
-    def key(self) -> dict[str, Any]:
-        """What identifies the data (for the cache key)."""
-        return {"name": self.name, "subsample": self.subsample, "path": self.path}
-
-
-@dataclass(frozen=True)
-class NoiseSpec:
-    """One noise setting, applied to the true labels by :mod:`labelnoise.simulate`.
-
-    Attributes
-    ----------
-    kind : {"symmetric", "pairflip", "random_matrix", "instance", "human"}
-        ``symmetric``: uniform over the other classes; ``pairflip``: class k to k + 1;
-        ``random_matrix``: a random transition matrix with ``frac_zero_noise_rates`` of
-        its off-diagonal cells zero; ``instance``: instance-dependent (Xia et al. 2020)
-        on standardized features; ``human``: a CIFAR-10N confusion matrix (10 classes
-        only; skipped on other datasets).
-    rate : float or None
-        Fraction of labels to change; ``None`` for ``human`` (the matrix sets it).
-    source : str or None
-        CIFAR-10N label set for ``human``: worst, aggregate, random1, random2, random3.
-    frac_zero_noise_rates : float, default 0.5
-        Share of zero off-diagonal cells for ``random_matrix``.
-    flip_rate_std : float, default 0.1
-        Spread of per-example flip rates for ``instance``.
-    """
-
-    kind: str
-    rate: float | None = None
-    source: str | None = None
-    frac_zero_noise_rates: float = 0.5
-    flip_rate_std: float = 0.1
-
-    @property
-    def label(self) -> str:
-        """Short name for tables: ``"symmetric 20%"``, ``"human worst"``."""
-        if self.kind == "human":
-            return f"human {self.source}"
-        pct = f"{100 * (self.rate or 0.0):g}%"
-        names = {"random_matrix": "random T", "instance": "instance"}
-        return f"{names.get(self.kind, self.kind)} {pct}"
-
-    @property
-    def key(self) -> dict[str, Any]:
-        """What identifies the setting (for the cache key): only the fields it uses."""
-        out: dict[str, Any] = {"kind": self.kind}
-        if self.kind == "human":
-            out["source"] = self.source
-            return out
-        out["rate"] = self.rate
-        if self.kind == "random_matrix":
-            out["frac_zero_noise_rates"] = self.frac_zero_noise_rates
-        if self.kind == "instance":
-            out["flip_rate_std"] = self.flip_rate_std
-        return out
+#: How an ensemble combines its members (``find_label_issues(..., ensemble=...)``); the
+#: first is what ``ensemble = true`` means (the library's default).
+ENSEMBLE_KINDS: tuple[str, ...] = ENSEMBLE_METHODS
+#: Name prefix of the oracle detectors: ``"oracle:auto"``.
+ORACLE_PREFIX = "oracle:"
 
 
 @dataclass(frozen=True)
 class BenchConfig:
-    """A benchmark: every detector on every dataset x noise setting x seed.
+    """A benchmark: every detector on every dataset x noise setting x seed x model.
 
     Attributes
     ----------
     datasets : tuple of DatasetSpec
     noise : tuple of NoiseSpec
-    seeds : tuple of int
-        Each seed gives its own noisy labels and its own fold split.
-    model : str or scikit-learn classifier, default "logistic_regression"
-        Model whose cross-validated probabilities the detectors read: a name from
-        :data:`labelnoise.bench.MODELS` or any classifier with ``predict_proba``.
+        Noise settings of the datasets that name none of their own.
+    seeds : tuple of int, default (0,)
+        Each seed gives its own noisy labels and its own fold split (datasets may name
+        their own).
+    models : tuple of str or scikit-learn classifiers, default ("logistic_regression",)
+        Models whose out-of-sample probabilities the detectors read, each a name from
+        :data:`labelnoise.bench.MODELS` or a classifier with ``predict_proba``. Trained
+        models are cross-validated on every unit; fixed models (precomputed
+        probabilities, e.g. ``resnet18``) join the units where they exist.
     cv : int, default 5
         Folds of the cross-validation (out-of-sample pred_probs need >= 2).
     methods : tuple of str
-        Detectors by name (see :func:`labelnoise.bench.detector_names`).
+        Detectors by name (see :func:`labelnoise.bench.detector_names`), and
+        ``oracle:<detector>``: as many flags as labels really flipped, by that detector's
+        ranking.
+    ensemble : tuple of {"likelihood", "mean", "rank", "weighted"}, default ()
+        For each kind, one more model per unit, ``ensemble (<kind>)``, whose detectors
+        read the list of every member's pred_probs. In TOML also ``true`` (= mean).
+    ensemble_methods : tuple of str, default ()
+        The detectors run on the ensemble rows, of those the dataset runs (default:
+        all of them).
     n_jobs : int, default 1
         Folds fitted in parallel (joblib); each fit uses one BLAS thread.
+    name : str
     """
 
     datasets: tuple[DatasetSpec, ...]
-    noise: tuple[NoiseSpec, ...]
+    noise: tuple[NoiseSpec, ...] = ()
     seeds: tuple[int, ...] = (0,)
-    model: Any = "logistic_regression"
+    models: tuple[Any, ...] = ("logistic_regression",)
     cv: int = 5
     methods: tuple[str, ...] = ()
+    ensemble: tuple[str, ...] = ()
+    ensemble_methods: tuple[str, ...] = ()
     n_jobs: int = 1
     name: str = field(default="benchmark")
 
@@ -151,74 +86,80 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _is_rate(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 1
-
-
-def _check_dataset(spec: DatasetSpec, i: int) -> DatasetSpec:
-    where = f"datasets[{i}]"
-    if spec.name not in DATASET_NAMES:
-        raise _fail(
-            f"{where}.name",
-            f"unknown dataset {spec.name!r}; use one of {', '.join(DATASET_NAMES)}.",
-        )
-    if spec.subsample is not None and (not _is_int(spec.subsample) or spec.subsample < 10):
-        raise _fail(
-            f"{where}.subsample",
-            f"must be an int >= 10 or left out, got {spec.subsample!r}.",
-        )
-    if spec.path is not None and spec.name != "fashion_mnist":
-        raise _fail(f"{where}.path", f"only fashion_mnist reads files; drop path for {spec.name}.")
-    if spec.name == "fashion_mnist" and spec.subsample is None:
-        return DatasetSpec(spec.name, 10_000, spec.path, spec.model)
-    return spec
-
-
-def _check_noise(spec: NoiseSpec, i: int) -> NoiseSpec:
-    where = f"noise[{i}]"
-    kinds = get_args(NoiseKind)
-    if spec.kind not in kinds:
-        raise _fail(f"{where}.kind", f"unknown noise kind {spec.kind!r}; use one of {kinds}.")
-    if spec.kind == "human":
-        source = HUMAN_SOURCES.get(str(spec.source), spec.source)
-        if source not in HUMAN_SOURCES.values():
-            raise _fail(
-                f"{where}.source",
-                f"human noise needs source = one of {', '.join(HUMAN_SOURCES)}, got "
-                f"{spec.source!r}.",
-            )
-        if spec.rate is not None:
-            raise _fail(f"{where}.rate", "human noise takes its rate from the source; drop rate.")
-        return NoiseSpec("human", None, source)
-    if not _is_rate(spec.rate):
-        raise _fail(
-            f"{where}.rate",
-            f"must be a fraction in [0, 1) of labels to change, e.g. 0.2; got {spec.rate!r}.",
-        )
-    if not _is_rate(spec.frac_zero_noise_rates):
-        raise _fail(
-            f"{where}.frac_zero_noise_rates",
-            f"must be in [0, 1), got {spec.frac_zero_noise_rates!r}.",
-        )
-    std = spec.flip_rate_std
-    if not isinstance(std, int | float) or isinstance(std, bool) or not 0 <= std < 1:
-        raise _fail(f"{where}.flip_rate_std", f"must be in [0, 1), got {std!r}.")
-    return NoiseSpec(spec.kind, float(spec.rate or 0.0), None, *_floats(spec))
-
-
-def _floats(spec: NoiseSpec) -> tuple[float, float]:
-    return float(spec.frac_zero_noise_rates), float(spec.flip_rate_std)
-
-
 def _check_model(model: Any, names: Sequence[str], where: str) -> None:
     if isinstance(model, str):
         if model not in names:
-            raise _fail(where, f"unknown model {model!r}; use one of {', '.join(names)}.")
+            raise InputError(where, f"unknown model {model!r}; use one of {', '.join(names)}.")
     elif not (hasattr(model, "fit") and hasattr(model, "predict_proba")):
-        raise _fail(
+        raise InputError(
             where,
             f"must be a model name or a classifier with fit and predict_proba, got {model!r}.",
         )
+
+
+def _check_models(models: Any, names: Sequence[str]) -> tuple[Any, ...]:
+    if isinstance(models, str) or not isinstance(models, Sequence) or len(models) == 0:
+        raise InputError(
+            "models", f"must be a non-empty list of model names or classifiers, got {models!r}."
+        )
+    for i, model in enumerate(models):
+        _check_model(model, names, f"models[{i}]")
+    named = [m for m in models if isinstance(m, str)]
+    twice = [m for m in dict.fromkeys(named) if named.count(m) > 1]
+    if twice:
+        raise InputError("models", f"{twice[0]!r} appears twice; list each model once.")
+    return tuple(models)
+
+
+def _check_ensemble(ensemble: Any, n_models: int) -> tuple[str, ...]:
+    kinds = _ensemble_kinds(ensemble)
+    bad = [k for k in kinds if k not in ENSEMBLE_KINDS]
+    if bad:
+        raise InputError(
+            "ensemble",
+            f"unknown kind {bad[0]!r}; use true, false or a list of {', '.join(ENSEMBLE_KINDS)}.",
+        )
+    if kinds and n_models < 2:
+        raise InputError("ensemble", "combines several models; list at least two in models.")
+    return tuple(dict.fromkeys(kinds))
+
+
+def _ensemble_kinds(ensemble: Any) -> tuple[Any, ...]:
+    if isinstance(ensemble, bool):
+        return (ENSEMBLE_KINDS[0],) if ensemble else ()
+    if isinstance(ensemble, str):
+        return (ensemble,)
+    if isinstance(ensemble, Sequence):
+        return tuple(ensemble)
+    raise InputError(
+        "ensemble", f"must be true, false, a kind or a list of kinds, got {ensemble!r}."
+    )
+
+
+def _check_methods(
+    chosen: Any, methods: Sequence[str], where: str, default: Sequence[str] = ()
+) -> tuple[str, ...]:
+    if isinstance(chosen, str) or not isinstance(chosen, Sequence):
+        raise InputError(where, f"must be a list of detector names, got {chosen!r}.")
+    chosen = tuple(chosen) or tuple(default)
+    unknown = [m for m in chosen if str(m).removeprefix(ORACLE_PREFIX) not in methods]
+    if unknown:
+        raise InputError(
+            where,
+            f"unknown detector {unknown[0]!r}; available: {', '.join(methods)} "
+            f"(and {ORACLE_PREFIX}<detector>).",
+        )
+    return chosen
+
+
+def _with_methods(spec: DatasetSpec, i: int, methods: Sequence[str]) -> DatasetSpec:
+    if spec.methods is None:
+        return spec
+    where = f"datasets[{i}].methods"
+    chosen = _check_methods(spec.methods, methods, where)
+    if not chosen:
+        raise InputError(where, "is empty; name at least one detector or drop methods.")
+    return replace(spec, methods=chosen)
 
 
 def check_config(
@@ -226,81 +167,104 @@ def check_config(
 ) -> BenchConfig:
     """Validate a :class:`BenchConfig`; errors name the field and the fix.
 
-    ``methods`` are the detector names available, ``default`` those run when the config
-    names none.
+    ``models`` are the model names available, ``methods`` the detector names, ``default``
+    the detectors run when the config names none.
     """
     if not isinstance(config, BenchConfig):
-        raise _fail("config", f"expected a BenchConfig, got {type(config).__name__}.")
-    for name in ("datasets", "noise", "seeds"):
-        if len(getattr(config, name)) == 0:
-            raise _fail(name, f"is empty; give at least one entry in {name}.")
-    datasets = tuple(_check_dataset(spec, i) for i, spec in enumerate(config.datasets))
-    noise = tuple(_check_noise(spec, i) for i, spec in enumerate(config.noise))
-    bad_seed = [s for s in config.seeds if not _is_int(s) or s < 0]
-    if bad_seed:
-        raise _fail("seeds", f"must be non-negative ints, got {bad_seed[0]!r}.")
-    _check_model(config.model, models, "model")
-    for i, spec in enumerate(datasets):
-        if spec.model is not None:
-            _check_model(spec.model, models, f"datasets[{i}].model")
+        raise InputError("config", f"expected a BenchConfig, got {type(config).__name__}.")
+    if len(config.datasets) == 0:
+        raise InputError("datasets", "is empty; give at least one entry in datasets.")
+    datasets = tuple(
+        _with_methods(check_dataset(spec, i), i, methods) for i, spec in enumerate(config.datasets)
+    )
+    if len(config.noise) == 0 and any(spec.noise is None for spec in datasets):
+        raise InputError(
+            "noise",
+            "is empty; give at least one entry in noise (or a noise list in every dataset).",
+        )
+    noise = tuple(check_noise(spec, i) for i, spec in enumerate(config.noise))
+    seeds = check_seeds(config.seeds, "seeds")
+    checked_models = _check_models(config.models, models)
     if not _is_int(config.cv) or config.cv < 2:
-        raise _fail("cv", f"must be an int >= 2 (folds of cross-validation), got {config.cv!r}.")
+        raise InputError(
+            "cv", f"must be an int >= 2 (folds of cross-validation), got {config.cv!r}."
+        )
     if not _is_int(config.n_jobs) or config.n_jobs == 0:
-        raise _fail("n_jobs", f"must be a non-zero int (-1: all cores), got {config.n_jobs!r}.")
-    chosen = tuple(config.methods) or tuple(default)
-    unknown = [m for m in chosen if m not in methods]
-    if unknown:
-        raise _fail("methods", f"unknown detector {unknown[0]!r}; available: {', '.join(methods)}.")
+        raise InputError(
+            "n_jobs", f"must be a non-zero int (-1: all cores), got {config.n_jobs!r}."
+        )
     return BenchConfig(
         datasets=datasets,
         noise=noise,
-        seeds=tuple(int(s) for s in config.seeds),
-        model=config.model,
+        seeds=seeds,
+        models=checked_models,
         cv=int(config.cv),
-        methods=chosen,
+        methods=_check_methods(config.methods, methods, "methods", default),
+        ensemble=_check_ensemble(config.ensemble, len(checked_models)),
+        ensemble_methods=_check_methods(config.ensemble_methods, methods, "ensemble_methods"),
         n_jobs=int(config.n_jobs),
-        name=config.name,
+        name=str(config.name),
     )
 
 
 def _entries(raw: Any, where: str, cls: type, first: str) -> tuple[Any, ...]:
     """A list of strings or tables into dataclass instances (a string fills ``first``)."""
     if not isinstance(raw, list):
-        raise _fail(where, f"must be a list (of names or tables), got {type(raw).__name__}.")
+        raise InputError(where, f"must be a list (of names or tables), got {type(raw).__name__}.")
     known = {f.name for f in fields(cls)}
     out = []
     for i, item in enumerate(raw):
         if isinstance(item, str):
             item = {first: item}
         if not isinstance(item, Mapping):
-            raise _fail(f"{where}[{i}]", f"must be a name or a table, got {item!r}.")
+            raise InputError(f"{where}[{i}]", f"must be a name or a table, got {item!r}.")
         extra = sorted(set(item) - known)
         if extra:
-            raise _fail(
+            raise InputError(
                 f"{where}[{i}]",
                 f"unknown key {extra[0]!r}; allowed keys: {', '.join(sorted(known))}.",
             )
         if first not in item:
-            raise _fail(f"{where}[{i}]", f"is missing the key {first!r}.")
+            raise InputError(f"{where}[{i}]", f"is missing the key {first!r}.")
+        item = dict(item)
+        if "noise" in item:  # a dataset's own noise settings
+            item["noise"] = _entries(item["noise"], f"{where}[{i}].noise", NoiseSpec, "kind")
+        for key in ("seeds", "methods"):
+            if isinstance(item.get(key), list):
+                item[key] = tuple(item[key])
         out.append(cls(**item))
     return tuple(out)
 
 
-def config_from_dict(raw: Mapping[str, Any]) -> BenchConfig:
-    """Build an (unvalidated) :class:`BenchConfig` from parsed TOML."""
+def _relative_to(spec: DatasetSpec, folder: Path | None) -> DatasetSpec:
+    if folder is None or spec.path is None or Path(spec.path).expanduser().is_absolute():
+        return spec
+    return replace(spec, path=str(folder / spec.path))
+
+
+def config_from_dict(raw: Mapping[str, Any], *, folder: Path | None = None) -> BenchConfig:
+    """Build an (unvalidated) :class:`BenchConfig` from parsed TOML.
+
+    A relative dataset ``path`` is taken relative to ``folder`` (the config file's).
+    """
     known = {f.name for f in fields(BenchConfig)}
     extra = sorted(set(raw) - known)
     if extra:
-        raise _fail(extra[0], f"unknown setting; allowed: {', '.join(sorted(known))}.")
-    missing = [name for name in ("datasets", "noise") if name not in raw]
-    if missing:
-        raise _fail(missing[0], f"is required; add e.g. {missing[0]} = [...] to the file.")
+        raise InputError(extra[0], f"unknown setting; allowed: {', '.join(sorted(known))}.")
+    if "datasets" not in raw:
+        raise InputError("datasets", "is required; add e.g. datasets = [...] to the file.")
     values = dict(raw)
-    values["datasets"] = _entries(raw["datasets"], "datasets", DatasetSpec, "name")
-    values["noise"] = _entries(raw["noise"], "noise", NoiseSpec, "kind")
-    for name in ("seeds", "methods"):
+    datasets = _entries(raw["datasets"], "datasets", DatasetSpec, "name")
+    values["datasets"] = tuple(_relative_to(spec, folder) for spec in datasets)
+    if "noise" in raw:
+        values["noise"] = _entries(raw["noise"], "noise", NoiseSpec, "kind")
+    elif any(spec.noise is None for spec in values["datasets"]):
+        raise InputError("noise", "is required; add e.g. noise = [...] to the file.")
+    for name in ("seeds", "methods", "models", "ensemble_methods"):
         if name in values:
             if not isinstance(values[name], list):
-                raise _fail(name, f"must be a list, got {values[name]!r}.")
+                raise InputError(name, f"must be a list, got {values[name]!r}.")
             values[name] = tuple(values[name])
+    if "ensemble" in values:
+        values["ensemble"] = _ensemble_kinds(values["ensemble"])
     return BenchConfig(**values)

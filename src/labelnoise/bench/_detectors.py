@@ -1,37 +1,51 @@
-"""Detectors by name: every ``find_label_issues`` method and every ranking score.
+"""Detectors by name: every ``find_label_issues`` method, a few variants, every ranking
+score, and the oracles.
 
 A detector is any callable ``(labels, pred_probs, features) -> LabelIssues``; the
 benchmark scores its ``mask`` (precision, recall, F1) and its ``scores`` (AUROC, AUPRC,
-lower = more likely wrong). Methods are read from :data:`labelnoise.detect.FilterMethod`
-when the benchmark runs, so methods added to ``find_label_issues`` plug in by name.
+lower = more likely wrong). ``pred_probs`` is one (n, K) array, or for an ensemble row
+the list of its members' arrays (every ``find_label_issues`` method accepts a list).
+Methods are read from :data:`labelnoise.detect.FilterMethod` when the benchmark runs, so
+methods added to ``find_label_issues`` plug in by name.
+
+``oracle:<detector>`` is not a detector of its own: it flags exactly as many examples as
+labels were really flipped, the lowest by ``<detector>``'s scores (the F1 a perfect count
+would reach with that ranking); the benchmark computes it from the truth.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, get_args
 
 import numpy as np
 
 from labelnoise._errors import InputError
+from labelnoise.bench._ablations import ABLATIONS
+from labelnoise.bench._config import ORACLE_PREFIX
 from labelnoise.detect import FilterMethod, LabelIssues, find_label_issues
 from labelnoise.noise import estimate_noise
 from labelnoise.scores import ScoreMethod, label_quality_scores
 
 __all__ = [
     "CL_METHODS",
+    "ORACLE_PREFIX",
     "RANK_PREFIX",
     "SCORES",
+    "VARIANTS",
     "Detector",
     "default_detectors",
     "detector_names",
+    "oracle_flags",
     "rank_by_score",
     "resolve_detectors",
 ]
 
-Detector = Callable[[np.ndarray, np.ndarray, np.ndarray], LabelIssues]
+PredProbs = np.ndarray | Sequence[np.ndarray]
+Detector = Callable[[np.ndarray, Any, np.ndarray], LabelIssues]
 
 #: The confident-learning methods of cleanlab 2.9.0 (the default detector set).
 CL_METHODS = (
@@ -47,35 +61,61 @@ CL_METHODS = (
 SCORES: tuple[str, ...] = get_args(ScoreMethod)
 #: Name prefix of the score detectors: ``"rank:self_confidence"``.
 RANK_PREFIX = "rank:"
+#: Methods that read the features (and, except knn, pred_probs too).
+_FEATURE_METHODS = ("knn", "linear_separation", "linear_separation_small_loss")
+#: Methods that read only the features: one result per unit, whatever the model.
+PROBS_FREE = ("knn",)
+
+
+@dataclass(frozen=True)
+class _Variant:
+    method: str
+    features: bool
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+#: Named variants of ``find_label_issues`` methods (name -> method, features, options).
+VARIANTS: dict[str, _Variant] = {
+    "small_loss_beta": _Variant("small_loss", False, {"mixture": "beta"}),
+    "auto+features": _Variant("auto", True),
+}
 
 
 def _find(
     labels: np.ndarray,
-    pred_probs: np.ndarray,
+    pred_probs: PredProbs,
     features: np.ndarray,
     *,
     method: str,
-    extra: bool,
+    features_used: bool,
+    options: Mapping[str, Any],
+    ensemble: str,
 ) -> LabelIssues:
-    options: dict[str, Any] = {"method": method}
-    if extra:  # detectors beyond confident learning: features, and a fixed seed
-        parameters = inspect.signature(find_label_issues).parameters
-        options.update(
-            {k: v for k, v in (("features", features), ("random_state", 0)) if k in parameters}
-        )
-    if method == "knn":  # neighbour votes only: pred_probs would be ignored (with a warning)
-        return find_label_issues(labels, None, classes=range(pred_probs.shape[1]), **options)
-    return find_label_issues(labels, pred_probs, **options)
+    kwargs: dict[str, Any] = {"method": method, **options}
+    parameters = inspect.signature(find_label_issues).parameters
+    if method not in CL_METHODS and "random_state" in parameters:
+        kwargs["random_state"] = 0
+    if features_used:
+        kwargs["features"] = features
+    if isinstance(pred_probs, list | tuple):
+        kwargs["ensemble"] = ensemble
+    if method in PROBS_FREE:  # neighbour votes only: pred_probs would be ignored (a warning)
+        first = np.asarray(pred_probs[0] if isinstance(pred_probs, list | tuple) else pred_probs)
+        return find_label_issues(labels, None, classes=range(first.shape[1]), **kwargs)
+    return find_label_issues(labels, pred_probs, **kwargs)
 
 
 def rank_by_score(
-    labels: np.ndarray, pred_probs: np.ndarray, features: np.ndarray, *, score: str
+    labels: np.ndarray, pred_probs: PredProbs, features: np.ndarray, *, score: str
 ) -> LabelIssues:
     """Flag the lowest-scoring examples, as many as the calibrated noise estimate.
 
     The count is ``estimate_noise(...).num_issues.off_diagonal_calibrated``, so the flags
     of a score detector are comparable with the methods' ones; its ranking is the score.
+    A list of models' pred_probs (an ensemble) is averaged first.
     """
+    if isinstance(pred_probs, list | tuple):
+        pred_probs = np.mean(np.stack(pred_probs), axis=0)
     scores = label_quality_scores(labels, pred_probs, method=score)  # type: ignore[arg-type]
     k = estimate_noise(labels, pred_probs).num_issues.off_diagonal_calibrated
     indices = np.argsort(scores, kind="stable")[: max(0, k)]
@@ -92,13 +132,24 @@ def rank_by_score(
     )
 
 
+def oracle_flags(scores: np.ndarray, n_flipped: int) -> np.ndarray:
+    """The ``n_flipped`` lowest ``scores`` (ties: the lower index) as a boolean mask."""
+    mask = np.zeros(scores.shape[0], dtype=bool)
+    mask[np.argsort(scores, kind="stable")[:n_flipped]] = True
+    return mask
+
+
 def _find_methods() -> tuple[str, ...]:
     """The methods ``find_label_issues`` accepts in this version."""
     return tuple(get_args(FilterMethod))
 
 
 def detector_names() -> tuple[str, ...]:
-    """Every built-in detector: each ``find_label_issues`` method, then ``rank:<score>``.
+    """Every built-in detector: each ``find_label_issues`` method, the variants
+    (``small_loss_beta``: the beta mixture; ``auto+features``: ``auto`` given the features
+    too), ``rank:<score>``, then ``auto``'s ablations (``auto[count=...]``,
+    ``auto[rank=...]``, ``auto[sharpness=...]``; :mod:`labelnoise.bench._ablations`). Any
+    of them can also be run as ``oracle:<name>``.
 
     Returns
     -------
@@ -111,7 +162,9 @@ def detector_names() -> tuple[str, ...]:
     >>> "prune_by_noise_rate" in names, "rank:normalized_margin" in names
     (True, True)
     """
-    return (*_find_methods(), *(f"{RANK_PREFIX}{s}" for s in SCORES))
+    methods = _find_methods()
+    variants = tuple(name for name, v in VARIANTS.items() if v.method in methods)
+    return (*methods, *variants, *(f"{RANK_PREFIX}{s}" for s in SCORES), *ABLATIONS)
 
 
 def default_detectors() -> tuple[str, ...]:
@@ -120,17 +173,30 @@ def default_detectors() -> tuple[str, ...]:
     return (*methods, *(f"{RANK_PREFIX}{s}" for s in SCORES))
 
 
-def _builtin(name: str) -> Detector:
+def _builtin(name: str, ensemble: str) -> Detector:
     if name.startswith(RANK_PREFIX):
         return partial(rank_by_score, score=name[len(RANK_PREFIX) :])
-    # Methods beyond classic confident learning (knn, auto, ...) may use the features.
-    return partial(_find, method=name, extra=name not in CL_METHODS)
+    variant = VARIANTS.get(name, _Variant(name, name in _FEATURE_METHODS))
+    return partial(
+        _find,
+        method=variant.method,
+        features_used=variant.features,
+        options=variant.options,
+        ensemble=ensemble,
+    )
 
 
 def resolve_detectors(
-    names: tuple[str, ...], extra: Mapping[str, Detector] | None = None
+    names: tuple[str, ...],
+    extra: Mapping[str, Detector] | None = None,
+    *,
+    ensemble: str = "mean",
 ) -> dict[str, Detector]:
-    """Detector callables by name: ``extra`` first, then the built-in ones."""
+    """Detector callables by name: ``extra`` first, then the built-in ones.
+
+    ``ensemble`` is how built-in methods combine a list of pred_probs. Oracle names and
+    unknown names are left out (the benchmark validated them).
+    """
     extra = dict(extra or {})
     for name, detect in extra.items():
         if not callable(detect):
@@ -143,5 +209,5 @@ def resolve_detectors(
         if name in extra:
             out[name] = extra[name]
         elif name in builtin:
-            out[name] = _builtin(name)
+            out[name] = _builtin(name, ensemble)
     return out

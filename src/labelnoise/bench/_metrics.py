@@ -43,6 +43,11 @@ class DetectionMetrics:
     auroc: float
     auprc: float
 
+    @property
+    def count_error(self) -> int:
+        """``n_flagged - n_flipped``: negative when the detector under-counts."""
+        return self.n_flagged - self.n_flipped
+
 
 def _ratio(num: int, den: int) -> float:
     return num / den if den else float("nan")

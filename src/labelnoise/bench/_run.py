@@ -1,40 +1,40 @@
-"""``run_benchmark``: every detector on every dataset x noise setting x seed."""
+"""``run_benchmark``: every detector on every dataset x noise setting x seed x model."""
 
 from __future__ import annotations
 
 import time
-import warnings
-import zlib
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from labelnoise.bench._cache import Cached, cache_key, load_cached, save_cached
-from labelnoise.bench._config import BenchConfig, DatasetSpec, NoiseSpec, check_config
-from labelnoise.bench._data import BenchData, load_dataset
+from labelnoise.bench._config import ORACLE_PREFIX, BenchConfig, check_config
 from labelnoise.bench._detectors import (
+    PROBS_FREE,
     Detector,
     default_detectors,
     detector_names,
+    oracle_flags,
     resolve_detectors,
 )
 from labelnoise.bench._metrics import detection_metrics
-from labelnoise.bench._models import MODELS, build_model, model_key
-from labelnoise.bench._noise import applies, nominal_rate, simulate
+from labelnoise.bench._models import ENSEMBLE_REGIME, MODELS
+from labelnoise.bench._noise import NoisyLabels, nominal_rate
+from labelnoise.bench._units import Member, Unit, members, noisy_labels, units
+from labelnoise.detect import LabelIssues
 from labelnoise.noise import estimate_noise
 
-__all__ = ["COLUMNS", "Progress", "compute_pred_probs", "run_benchmark"]
+__all__ = ["COLUMNS", "Progress", "run_benchmark"]
 
-#: Columns of the results table, one row per (dataset, noise, seed, method).
+#: Columns of the results table, one row per (dataset, noise, seed, model, method).
 COLUMNS = (
     "dataset",
     "n",
     "n_classes",
     "model",
+    "regime",
     "cv",
     "noise",
     "noise_kind",
@@ -45,11 +45,14 @@ COLUMNS = (
     "score_method",
     "n_flipped",
     "n_flagged",
+    "count_error",
     "precision",
     "recall",
     "f1",
     "auroc",
     "auprc",
+    "best_member_f1",
+    "best_member_auprc",
     "estimated_noise_rate",
     "seconds",
     "pred_probs_seconds",
@@ -61,128 +64,131 @@ COLUMNS = (
 Progress = Callable[[int, int, str], object]
 
 
-@dataclass(frozen=True, eq=False)
-class _Unit:
-    spec: DatasetSpec
-    data: BenchData
-    noise: NoiseSpec
-    seed: int
-
-    @property
-    def description(self) -> str:
-        return f"{self.spec.name}, {self.noise.label}, seed {self.seed}"
-
-
-def compute_pred_probs(
-    model: Any, X: np.ndarray, labels: np.ndarray, n_classes: int, *, cv: int, rng, n_jobs: int
-) -> np.ndarray:
-    """Out-of-sample (n, K) probabilities by ``cv``-fold cross-validation of ``model``.
-
-    Each fit runs with one BLAS thread: on a small problem, threads fight each other (and
-    any neighbour) and a 1-second fit can take a minute. Columns of classes missing from
-    ``labels`` are zero.
-    """
-    from sklearn.exceptions import ConvergenceWarning
-    from threadpoolctl import threadpool_limits
-
-    from labelnoise.learn import cross_val_pred_probs
-
-    with threadpool_limits(limits=1), warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        probs = cross_val_pred_probs(
-            build_model(model), X, labels, cv=cv, n_jobs=n_jobs, random_state=rng
-        )
-    out = np.zeros((labels.shape[0], n_classes))
-    out[:, np.unique(labels)] = probs
+def _detect(
+    labels: np.ndarray,
+    member: Member,
+    features: np.ndarray,
+    detectors: Mapping[str, Detector],
+    shared: dict[str, tuple[LabelIssues, float]],
+) -> dict[str, tuple[LabelIssues, float]]:
+    """Each detector's issues and seconds; detectors in ``shared`` (features only) once."""
+    out = {}
+    for name, detect in detectors.items():
+        if name in shared:
+            out[name] = shared[name]
+            continue
+        start = time.perf_counter()
+        issues = detect(labels, member.pred_probs, features)
+        out[name] = (issues, time.perf_counter() - start)
     return out
 
 
-def _stream(*parts: object) -> int:
-    return zlib.crc32(repr(parts).encode("utf-8"))
-
-
-def _prepare(unit: _Unit, config: BenchConfig, cache_dir: Path | None) -> Cached:
-    """Noisy labels and pred_probs of a unit, from the cache when there."""
-    model = unit.spec.model or config.model
-    settings = {
-        "dataset": unit.spec.key,
-        "noise": unit.noise.key,
-        "seed": unit.seed,
-        "model": model_key(model),
-        "cv": config.cv,
-    }
-    key = cache_key(settings)
-    if cache_dir is not None and (entry := load_cached(cache_dir, key)) is not None:
-        return entry
-    seeds = np.random.SeedSequence([unit.seed, _stream(unit.spec.key), _stream(unit.noise.key)])
-    noise_rng, cv_rng = (np.random.default_rng(s) for s in seeds.spawn(2))
-    noisy = simulate(unit.noise, unit.data, noise_rng)
-    start = time.perf_counter()
-    labels = np.asarray(noisy.labels, dtype=np.int64)
-    pred_probs = compute_pred_probs(
-        model,
-        unit.data.X,
-        labels,
-        unit.data.n_classes,
-        cv=config.cv,
-        rng=cv_rng,
-        n_jobs=config.n_jobs,
-    )
-    entry = Cached(labels, np.asarray(noisy.is_flipped), pred_probs, time.perf_counter() - start)
-    if cache_dir is not None:
-        save_cached(cache_dir, key, entry)
-    return entry
-
-
-def _rows(
-    unit: _Unit, entry: Cached, config: BenchConfig, detectors: Mapping[str, Detector]
-) -> Iterator[dict[str, Any]]:
-    n = entry.labels.shape[0]
-    estimate = estimate_noise(entry.labels, entry.pred_probs)
-    base = {
+def _base(unit: Unit, noisy: NoisyLabels, member: Member, config: BenchConfig) -> dict[str, Any]:
+    n = noisy.labels.shape[0]
+    probs = member.mean_probs
+    estimate = estimate_noise(noisy.labels, probs)
+    realised = float(noisy.is_flipped.mean())
+    nominal = nominal_rate(unit.noise)
+    return {
         "dataset": unit.spec.name,
         "n": n,
         "n_classes": unit.data.n_classes,
-        "model": model_key(unit.spec.model or config.model),
+        "model": member.name,
+        "regime": member.regime,
         "cv": config.cv,
         "noise": unit.noise.label,
         "noise_kind": unit.noise.kind,
-        "noise_rate": nominal_rate(unit.noise),
-        "realised_noise_rate": float(entry.is_flipped.mean()),
+        "noise_rate": realised if nominal is None else nominal,
+        "realised_noise_rate": realised,
         "seed": unit.seed,
         "estimated_noise_rate": estimate.num_issues.off_diagonal_calibrated / n,
-        "pred_probs_seconds": entry.seconds,
-        "model_accuracy": float(np.mean(entry.pred_probs.argmax(axis=1) == unit.data.y)),
+        "pred_probs_seconds": member.seconds,
+        "model_accuracy": float(np.mean(probs.argmax(axis=1) == unit.data.y)),
+        "best_member_f1": np.nan,
+        "best_member_auprc": np.nan,
     }
-    for name, detect in detectors.items():
-        start = time.perf_counter()
-        issues = detect(entry.labels, entry.pred_probs, unit.data.X)
-        seconds = time.perf_counter() - start
-        metrics = detection_metrics(issues.mask, issues.scores, entry.is_flipped)
-        yield {
-            **base,
-            "method": name,
-            "score_method": issues.score_method,
-            "n_flipped": metrics.n_flipped,
-            "n_flagged": metrics.n_flagged,
-            "precision": metrics.precision,
-            "recall": metrics.recall,
-            "f1": metrics.f1,
-            "auroc": metrics.auroc,
-            "auprc": metrics.auprc,
-            "seconds": seconds,
-        }
 
 
-def _units(config: BenchConfig) -> list[_Unit]:
-    loaded = [(spec, load_dataset(spec)) for spec in config.datasets]
-    return [
-        _Unit(spec, data, noise, seed)
-        for spec, data in loaded
-        for noise in config.noise
-        if applies(noise, data.n_classes)
-        for seed in config.seeds
-    ]
+def _rows(
+    base: dict[str, Any],
+    is_flipped: np.ndarray,
+    results: Mapping[str, tuple[LabelIssues, float]],
+    methods: tuple[str, ...],
+) -> list[dict[str, Any]]:
+    """One row per method; ``oracle:<name>`` flags the truth's count by ``<name>``'s scores."""
+    rows = []
+    for name in methods:
+        issues, seconds = results[name.removeprefix(ORACLE_PREFIX)]
+        mask = issues.mask
+        if name.startswith(ORACLE_PREFIX):
+            mask = oracle_flags(np.asarray(issues.scores), int(is_flipped.sum()))
+        metrics = detection_metrics(mask, issues.scores, is_flipped)
+        rows.append(
+            {
+                **base,
+                "method": name,
+                "score_method": issues.score_method,
+                "n_flipped": metrics.n_flipped,
+                "n_flagged": metrics.n_flagged,
+                "count_error": metrics.count_error,
+                "precision": metrics.precision,
+                "recall": metrics.recall,
+                "f1": metrics.f1,
+                "auroc": metrics.auroc,
+                "auprc": metrics.auprc,
+                "seconds": seconds,
+            }
+        )
+    return rows
+
+
+def _best_members(rows: list[dict[str, Any]]) -> None:
+    """Fill ``best_member_f1``/``_auprc`` of the ensemble rows: the best single member's
+    value for the same method on the same unit."""
+    singles = [r for r in rows if r["regime"] != ENSEMBLE_REGIME]
+    for row in rows:
+        if row["regime"] != ENSEMBLE_REGIME:
+            continue
+        same = [r for r in singles if r["method"] == row["method"]]
+        for metric in ("f1", "auprc"):
+            values = [r[metric] for r in same if not np.isnan(r[metric])]
+            row[f"best_member_{metric}"] = max(values) if values else np.nan
+
+
+def _unit_rows(
+    unit: Unit,
+    config: BenchConfig,
+    cache_dir: Path | None,
+    detectors: Mapping[str, Mapping[str, Detector]],
+    probs_free: tuple[str, ...],
+) -> list[dict[str, Any]]:
+    """Rows of one unit; ``detectors`` by ensemble kind (how built-ins combine a list)."""
+    noisy = noisy_labels(unit)
+    rows: list[dict[str, Any]] = []
+    shared: dict[str, tuple[LabelIssues, float]] = {}
+    for member in members(unit, noisy, config, cache_dir):
+        methods = _methods(unit, member, config)
+        chosen = {n: detectors[member.ensemble][n] for n in _to_run(methods)}
+        results = _detect(noisy.labels, member, unit.data.X, chosen, shared)
+        shared.update({name: results[name] for name in probs_free if name in results})
+        base = _base(unit, noisy, member, config)
+        rows.extend(_rows(base, noisy.is_flipped, results, methods))
+    _best_members(rows)
+    return rows
+
+
+def _methods(unit: Unit, member: Member, config: BenchConfig) -> tuple[str, ...]:
+    """The detectors of a unit's model: the dataset's (or the config's), and on ensemble
+    rows only those among ``config.ensemble_methods`` when it names any."""
+    methods = unit.spec.methods or config.methods
+    if member.regime == ENSEMBLE_REGIME and config.ensemble_methods:
+        methods = tuple(m for m in methods if m in config.ensemble_methods)
+    return methods
+
+
+def _to_run(methods: tuple[str, ...]) -> tuple[str, ...]:
+    """The detectors to run: the methods, and the detector behind each oracle."""
+    return tuple(dict.fromkeys(m.removeprefix(ORACLE_PREFIX) for m in methods))
 
 
 def run_benchmark(
@@ -193,40 +199,49 @@ def run_benchmark(
     progress: Progress | None = None,
     detectors: Mapping[str, Detector] | None = None,
 ) -> pd.DataFrame:
-    """Run every detector on every dataset x noise setting x seed of ``config``.
+    """Run every detector on every dataset x noise setting x seed x model of ``config``.
 
-    For each (dataset, noise setting, seed) the true labels are corrupted with
-    :mod:`labelnoise.simulate`, a model is cross-validated on the noisy labels to get
-    out-of-sample ``pred_probs`` (cached in ``cache_dir``), and every detector runs on
-    them. Each detector's flags are compared with the labels that were really flipped.
-    Human (CIFAR-10N) noise is skipped on datasets without 10 classes.
+    For each unit (dataset, noise setting, seed) the true labels are corrupted (simulated
+    noise, real CIFAR-10N labels, labels drawn from CIFAR-10H votes, or open-set noise);
+    each trained model is cross-validated on the noisy labels for out-of-sample
+    ``pred_probs`` (cached in ``cache_dir``; the same fold split for every model), each
+    fixed model that exists for the unit joins with its stored probabilities, and with
+    ``config.ensemble`` one more model per kind reads all of them together. Every
+    detector then runs once per model, and its flags are compared with the labels that
+    are really wrong. Settings that do not apply to a dataset are skipped (see
+    :class:`NoiseSpec`).
 
     Parameters
     ----------
     config : BenchConfig
-        What to run (see :func:`default_config`, :func:`quick_config`, :func:`load_config`).
+        What to run (see :func:`load_config` and its named configs).
     out_dir : str or Path, optional
         Also write results.csv, results.md and f1_vs_noise.png there
         (:func:`write_results`).
     cache_dir : str or Path, optional
         Folder for cached pred_probs, one ``.npz`` per (dataset, noise setting, seed,
-        model, folds); a rerun, or a run with other detectors, reads them instead of
-        fitting again. Default: no cache.
+        model, folds) holding its settings and a SHA-256 of its arrays; a rerun, or a run
+        with other detectors, reads them instead of fitting again, and an entry that does
+        not match is recomputed with a warning naming the file. Default: no cache.
     progress : callable, optional
         ``progress(done, total, description)`` before each unit and at the end.
     detectors : mapping of str to callable, optional
-        Extra detectors ``(labels, pred_probs, features) -> LabelIssues`` by name; name
-        them in ``config.methods`` to run them.
+        Extra detectors ``(labels, pred_probs, features) -> LabelIssues`` by name (on an
+        ensemble row ``pred_probs`` is the list of the members' arrays); name them in
+        ``config.methods`` to run them (also as ``oracle:<name>``).
 
     Returns
     -------
     DataFrame
-        One row per run, columns :data:`COLUMNS`: dataset, noise (setting label),
-        noise_kind, noise_rate (requested), realised_noise_rate, seed, method, n_flagged,
-        precision, recall, f1, auroc, auprc (of the ranking score), estimated_noise_rate
-        (``off_diagonal_calibrated / n``), seconds (detector only), pred_probs_seconds
-        (cross-validation, when it was computed) and model_accuracy (against the true
-        labels).
+        One row per unit, model and method, columns :data:`COLUMNS`: the unit (dataset,
+        noise setting label, noise_kind, noise_rate requested, or realised where the data
+        sets it, realised_noise_rate, seed), the model and its regime, the method,
+        n_flipped, n_flagged, count_error (``n_flagged - n_flipped``), precision, recall,
+        f1, auroc and auprc (of the ranking score), for ensemble rows best_member_f1 and
+        best_member_auprc (the best single model's, same method and unit; NaN elsewhere),
+        estimated_noise_rate (``off_diagonal_calibrated / n``), seconds (detector only),
+        pred_probs_seconds (cross-validation, when it was computed; 0 for fixed models)
+        and model_accuracy (against the true labels).
 
     Examples
     --------
@@ -241,16 +256,22 @@ def run_benchmark(
     """
     names = (*detector_names(), *(detectors or {}))
     config = check_config(config, models=tuple(MODELS), methods=names, default=default_detectors())
-    chosen = resolve_detectors(config.methods, detectors)
+    listed = (*config.methods, *(m for spec in config.datasets for m in spec.methods or ()))
+    to_run = _to_run(listed)
+    chosen = {
+        kind: resolve_detectors(to_run, detectors, ensemble=kind)
+        for kind in ("mean", *config.ensemble)
+    }
+    probs_free = tuple(n for n in to_run if n in PROBS_FREE and n not in (detectors or {}))
     cache = None if cache_dir is None else Path(cache_dir)
-    units = _units(config)
+    todo = units(config)
     rows: list[dict[str, Any]] = []
-    for done, unit in enumerate(units):
+    for done, unit in enumerate(todo):
         if progress is not None:
-            progress(done, len(units), unit.description)
-        rows.extend(_rows(unit, _prepare(unit, config, cache), config, chosen))
+            progress(done, len(todo), unit.description)
+        rows.extend(_unit_rows(unit, config, cache, chosen, probs_free))
     if progress is not None:
-        progress(len(units), len(units), "done")
+        progress(len(todo), len(todo), "done")
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     if out_dir is not None:
         from labelnoise.bench._write import write_results

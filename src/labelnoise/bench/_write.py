@@ -11,10 +11,15 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
+from labelnoise._atomic import write_atomic
 from labelnoise._errors import InputError
-from labelnoise.bench._atomic import write_atomic
+from labelnoise.bench._report import detector_report
+from labelnoise.bench._summary import markdown_table, summarize_regimes
 
 __all__ = ["BenchFiles", "render_results", "results_markdown", "write_results"]
+
+#: Columns :func:`detector_report` needs.
+_REPORT_COLUMNS = {"dataset", "noise", "noise_kind", "model", "regime", "seed", "method", "f1"}
 
 #: What every results table must hold (the rest of :data:`COLUMNS` is optional).
 REQUIRED = ("dataset", "noise", "noise_kind", "noise_rate", "seed", "method", "f1")
@@ -25,6 +30,9 @@ KINDS = (
     ("random_matrix", "random sparse T"),
     ("instance", "instance-dependent"),
     ("human", "human (CIFAR-10N)"),
+    ("real", "real (CIFAR-10N)"),
+    ("annotators", "annotators (CIFAR-10H)"),
+    ("openset", "open-set"),
 )
 
 
@@ -50,16 +58,8 @@ def _check_frame(frame: object) -> pd.DataFrame:
     return frame
 
 
-def _fmt(value: float) -> str:
-    return "" if pd.isna(value) else f"{value:.3f}"
-
-
 def _markdown(table: pd.DataFrame, first: str) -> str:
-    head = [first, *map(str, table.columns)]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for name, row in table.iterrows():
-        lines.append("| " + " | ".join([str(name), *map(_fmt, row.tolist())]) + " |")
-    return "\n".join(lines)
+    return markdown_table(table, first, {"count_error": "{:+.1f}"})
 
 
 def _pivot(frame: pd.DataFrame, value: str, columns: str, index: str = "method") -> pd.DataFrame:
@@ -73,17 +73,21 @@ def _pivot(frame: pd.DataFrame, value: str, columns: str, index: str = "method")
 
 def _overall(frame: pd.DataFrame) -> pd.DataFrame:
     columns = [
-        c for c in ("precision", "recall", "f1", "auroc", "auprc", "seconds") if c in frame.columns
+        c
+        for c in ("precision", "recall", "f1", "auroc", "auprc", "count_error", "seconds")
+        if c in frame.columns
     ]
     return frame.groupby("method", sort=False)[columns].mean()
 
 
 def _noise_estimates(frame: pd.DataFrame) -> pd.DataFrame | None:
-    """Realised vs estimated noise rate per setting (one estimate per dataset and seed)."""
+    """Realised vs estimated noise rate per setting (one estimate per dataset, seed and
+    model)."""
     needed = {"realised_noise_rate", "estimated_noise_rate"}
     if not needed <= set(frame.columns):
         return None
-    runs = frame.drop_duplicates(["dataset", "noise", "seed"])
+    keys = [c for c in ("dataset", "noise", "seed", "model") if c in frame.columns]
+    runs = frame.drop_duplicates(keys)
     error = (runs["estimated_noise_rate"] - runs["realised_noise_rate"]).abs()
     runs = runs.assign(abs_error=error)
     table = runs.groupby("noise", sort=False)[
@@ -96,9 +100,13 @@ def _noise_estimates(frame: pd.DataFrame) -> pd.DataFrame | None:
 def results_markdown(frame: pd.DataFrame) -> str:
     """Tables of means over datasets and seeds, in GitHub markdown.
 
-    Mean F1 per method x noise setting (and their mean), mean AUROC per ranking score x
-    setting, mean F1 per method x dataset, every metric per method, and the realised and
-    estimated noise rate per setting.
+    When ``auto`` ran, first the targets of ``docs/detectors.md``
+    (:func:`~labelnoise.bench._report.detector_report`). Per model regime, the mean
+    precision, recall, F1, AUPRC and count error of each method,
+    and each ensemble against its best member (:func:`summarize_regimes`); then mean F1
+    per method x noise setting (and their mean), mean AUROC per ranking score x setting,
+    mean F1 per method x dataset, every metric per method, and the realised and estimated
+    noise rate per setting.
 
     Parameters
     ----------
@@ -110,14 +118,22 @@ def results_markdown(frame: pd.DataFrame) -> str:
     str
     """
     frame = _check_frame(frame)
+    n_models = frame["model"].nunique() if "model" in frame.columns else 1
     parts = [
         f"{frame.shape[0]} runs: {frame['dataset'].nunique()} datasets, "
         f"{frame['noise'].nunique()} noise settings, {frame['seed'].nunique()} seeds, "
-        f"{frame['method'].nunique()} detectors. Means over datasets and seeds; a `mean` "
-        "column is the unweighted mean of the columns before it.",
-        "**F1 of the flagged set, by noise setting**\n\n"
-        + _markdown(_pivot(frame, "f1", "noise"), "method"),
+        f"{n_models} model{'s' if n_models != 1 else ''}, "
+        f"{frame['method'].nunique()} detectors. Means over datasets, seeds and models; a "
+        "`mean` column is the unweighted mean of the columns before it."
     ]
+    if _REPORT_COLUMNS <= set(frame.columns) and "auto" in set(frame["method"]):
+        parts.append(detector_report(frame, title="Targets of docs/detectors.md").rstrip())
+    if "regime" in frame.columns:
+        parts.append(summarize_regimes(frame))
+    parts.append(
+        "**F1 of the flagged set, by noise setting**\n\n"
+        + _markdown(_pivot(frame, "f1", "noise"), "method")
+    )
     if {"auroc", "score_method"} <= set(frame.columns):
         # Every method ranks by its score_method, so one row per score says it all.
         table = _pivot(frame, "auroc", "noise", index="score_method")

@@ -4,7 +4,7 @@ Commands: ``find`` (flag label issues from files), ``audit`` (cross-validate a m
 table, then find issues and write a report), ``report`` (HTML report from files) and
 ``demo`` (real label errors in CIFAR-10 and MNIST, bundled; what ``python -m labelnoise``
 runs without arguments), ``simulate`` (add label noise of a known kind and size to a label
-file) and ``bench`` (benchmark the detectors on simulated noise).
+file) and ``bench`` (benchmark the detectors on simulated and real label noise).
 
 Built on click and rich. click is the well-kept standard for Python command lines: it
 parses and validates options declaratively, generates ``--help`` for every subcommand and

@@ -1,4 +1,4 @@
-"""``labelnoise bench``: benchmark the detectors on data with simulated label noise."""
+"""``labelnoise bench``: benchmark the detectors on data with known label errors."""
 
 from __future__ import annotations
 
@@ -20,17 +20,10 @@ from rich.progress import (
 from rich.table import Table
 
 from labelnoise._errors import InputError
-from labelnoise.bench import (
-    BenchConfig,
-    default_config,
-    load_config,
-    quick_config,
-    render_results,
-    run_benchmark,
-)
+from labelnoise.bench import BenchConfig, config_names, load_config, render_results, run_benchmark
 from labelnoise.cli._console import make_console
 from labelnoise.cli._errors import BadInput, one_line
-from labelnoise.cli._inputs import IN_FILE, debug_option, force_option
+from labelnoise.cli._inputs import debug_option, force_option
 from labelnoise.cli._output import claim_output, write_atomic
 
 __all__ = ["bench"]
@@ -61,21 +54,25 @@ def _progress(console: Console) -> Iterator[Callable[[int, int, str], None]]:
         yield update
 
 
-def _config(path: Path | None, quick: bool) -> BenchConfig:
-    if path is not None and quick:
+#: The named config run when neither --config nor --quick is given.
+DEFAULT_CONFIG = "small-sets"
+
+
+def _config(source: str | None, quick: bool) -> BenchConfig:
+    if source is not None and quick:
         raise BadInput("--config and --quick exclude each other; pass one of them.")
-    if path is None:
-        return quick_config() if quick else default_config()
+    name = "quick" if quick else (source or DEFAULT_CONFIG)
     try:
-        return load_config(path)
+        return load_config(name)
     except InputError as error:
         detail = str(error).removeprefix(f"{error.argument}: ")
         where = "" if error.argument == "path" else f"{error.argument}: "
-        raise BadInput(f"--config {path}: {where}{one_line(detail)}") from error
+        raise BadInput(f"--config {name}: {where}{one_line(detail)}") from error
 
 
 def _summary(frame: pd.DataFrame) -> Table:
-    table = Table(title="Mean over datasets, noise settings and seeds", title_justify="left")
+    title = "Mean over datasets, noise settings, seeds and models"
+    table = Table(title=title, title_justify="left")
     table.add_column("method")
     for column in ("precision", "recall", "F1", "AUROC"):
         table.add_column(column, justify="right")
@@ -88,16 +85,13 @@ def _summary(frame: pd.DataFrame) -> Table:
 @click.command()
 @click.option(
     "--config",
-    "config_path",
-    type=IN_FILE,
-    help="TOML file naming datasets, noise settings, seeds, model, cv and methods "
-    "(see labelnoise.bench.load_config). Default: the full suite (minutes).",
+    "config_source",
+    metavar="NAME|FILE",
+    help=f"A named config ({', '.join(config_names())}) or a TOML file naming datasets, "
+    "noise settings, seeds, models, cv and methods (see labelnoise.bench.load_config). "
+    f"Default: {DEFAULT_CONFIG}. real-noise* read the data folder in $LABELNOISE_DATA.",
 )
-@click.option(
-    "--quick",
-    is_flag=True,
-    help="A small suite: digits and breast cancer, 2 noise settings, 2 seeds, 3 folds.",
-)
+@click.option("--quick", is_flag=True, help="Shorthand for --config quick (seconds).")
 @click.option(
     "--out",
     "-o",
@@ -113,28 +107,31 @@ def _summary(frame: pd.DataFrame) -> Table:
 @force_option
 @debug_option
 def bench(
-    config_path: Path | None, quick: bool, out: Path, cache_dir: Path | None, force: bool
+    config_source: str | None, quick: bool, out: Path, cache_dir: Path | None, force: bool
 ) -> None:
-    """Benchmark the label-error detectors on data with simulated noise.
+    """Benchmark the label-error detectors on data whose wrong labels are known.
 
     Corrupts each dataset's labels (symmetric, pair-flip, random-matrix,
-    instance-dependent or CIFAR-10N human noise), cross-validates a model on the noisy
-    labels, runs every detector and scores its flags against the labels really flipped:
-    precision, recall, F1, AUROC and AUPRC per run.
+    instance-dependent, CIFAR-10N human or open-set noise, or real CIFAR-10N and
+    CIFAR-10H labels), cross-validates each model on the noisy labels, runs every
+    detector per model and scores its flags against the labels really wrong: precision,
+    recall, F1, count error, AUROC and AUPRC per run.
 
     \b
     Examples:
       labelnoise bench --quick --out bench-quick/
+      LABELNOISE_DATA=../shared/data labelnoise bench --config real-noise --out bench-real/
       labelnoise bench --config my-bench.toml --out bench/ --cache-dir ~/.cache/ln
     """
-    inputs = () if config_path is None else (config_path,)
+    config_file = Path(config_source) if config_source and Path(config_source).is_file() else None
+    inputs = () if config_file is None else (config_file,)
     paths = [
         claim_output(out / name, option="--out", force=force, inputs=inputs) for name in OUTPUTS
     ]
-    config = _config(config_path, quick)
+    config = _config(config_source, quick)
     console = make_console()
     console.print(f"Benchmark [bold]{config.name}[/]: writing into {out}.")
-    where = f"--config {config_path}: " if config_path is not None else ""
+    where = f"--config {config_source}: " if config_source is not None else ""
     try:
         with _progress(console) as update:
             frame = run_benchmark(config, cache_dir=cache_dir or out / "cache", progress=update)

@@ -8,6 +8,7 @@ none) and returns a frozen dataclass with read-only arrays::
     load_cifar10(zip, labels=clean, split="train")       Dataset of uint8 images, original order
     load_cifar10n(folder) / load_cifar100n(folder)       HumanLabels (clean + human labels)
     load_cifar10h(folder)                                SoftLabels (annotator shares, counts)
+    load_cifar10_embeddings(folder, labels=clean)        Dataset of pretrained features
     load_label_errors(folder, dataset="cifar10")         LabelErrors (pred_probs, verified)
 
 Each result carries ``source`` with the citation and license of its data: CIFAR-10N/100N
@@ -22,6 +23,7 @@ from labelnoise.datasets._classes import (
     FASHION_MNIST_CLASSES,
     MNIST_CLASSES,
 )
+from labelnoise.datasets._embeddings import load_cifar10_embeddings
 from labelnoise.datasets._fashion import DEBIAN_FASHION_MNIST, load_fashion_mnist
 from labelnoise.datasets._labels import (
     load_cifar10h,
@@ -46,6 +48,7 @@ __all__ = [
     "SklearnName",
     "SoftLabels",
     "load_cifar10",
+    "load_cifar10_embeddings",
     "load_cifar10h",
     "load_cifar10n",
     "load_cifar100n",

@@ -202,11 +202,11 @@ def find_label_issues(
         normalized margin, the posterior weighing more the more structured the
         estimated noise (``score_method="noise_adaptive_rank"``, percentile ranks in
         (0, 1]). Unlike confident learning's count it neither over-counts with weak
-        models nor under-counts human errors with strong networks. With ``features`` too, the model's
-        probabilities are first averaged with the neighbour votes (features alone: the
-        votes stand in for ``pred_probs``). Built for flips among known classes: under
-        open-set (web) noise, rows of no known class reach no confident threshold and
-        go uncounted; prefer ``linear_separation`` or ``small_loss`` there.
+        models nor under-counts human errors with strong networks. With ``features``
+        too, the model's probabilities are first averaged with the neighbour votes
+        (features alone: the votes stand in for ``pred_probs``). Built for flips among
+        known classes: under open-set (web) noise, prefer ``linear_separation`` or
+        ``small_loss`` (docs/detectors.md, open-set table).
         ``small_loss``: ``P(clean) < 0.5`` from a two-component mixture over the losses
         ``-log p[label]`` (see :func:`clean_probability`), except where the given label
         is the model's top class (as for every method here that reads ``pred_probs``

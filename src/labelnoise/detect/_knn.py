@@ -115,7 +115,7 @@ def _exact(unit: np.ndarray, k: int, queries: np.ndarray | None = None) -> Neigh
 def _approximate(unit: np.ndarray, k: int, seed: int) -> Neighbors | None:
     """faiss inverted-file index (IVF, about ``2 sqrt(n)`` lists, 16 probed): recall@10 of
     1.000 on clustered 200k x 128 data in ~40 s where exact search takes ~8 minutes
-    (benchmarks/detectors.py ``ann``; docs/detectors.md). Deterministic for a seed."""
+    (benchmarks/ann_index.py; docs/detectors.md). Deterministic for a seed."""
     try:
         import faiss
     except ImportError:
