@@ -39,8 +39,8 @@ from labelnoise.bench._detectors import (
 from labelnoise.bench._metrics import DetectionMetrics, detection_metrics
 from labelnoise.bench._models import MODELS, ModelEntry
 from labelnoise.bench._presets import config_names, load_config
-from labelnoise.bench._run import COLUMNS, Progress, run_benchmark
 from labelnoise.bench._report import detector_report
+from labelnoise.bench._run import COLUMNS, Progress, run_benchmark
 from labelnoise.bench._summary import summarize_regimes
 from labelnoise.bench._write import BenchFiles, render_results, results_markdown, write_results
 
@@ -63,8 +63,8 @@ __all__ = [
     "corrected_accuracy",
     "default_detectors",
     "detection_metrics",
-    "detector_report",
     "detector_names",
+    "detector_report",
     "load_config",
     "rank_by_score",
     "render_results",
