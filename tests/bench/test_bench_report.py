@@ -107,3 +107,12 @@ def test_report_tables():
 def test_report_needs_the_results_frame():
     with pytest.raises(InputError, match="expected run_benchmark's DataFrame"):
         detector_report(pd.DataFrame({"method": ["auto"]}))
+
+
+def test_ablations_run_in_the_benchmark(tiny):
+    from labelnoise.bench import run_benchmark
+
+    methods = ("auto", "auto[count=confident_joint]", "oracle:auto[rank=margin]")
+    frame = run_benchmark(tiny(methods=methods))
+    assert set(frame["method"]) == set(methods)
+    assert frame["f1"].notna().all()

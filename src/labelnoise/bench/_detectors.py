@@ -176,6 +176,8 @@ def default_detectors() -> tuple[str, ...]:
 def _builtin(name: str, ensemble: str) -> Detector:
     if name.startswith(RANK_PREFIX):
         return partial(rank_by_score, score=name[len(RANK_PREFIX) :])
+    if name in ABLATIONS:
+        return ABLATIONS[name]
     variant = VARIANTS.get(name, _Variant(name, name in _FEATURE_METHODS))
     return partial(
         _find,
