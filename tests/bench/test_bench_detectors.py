@@ -19,6 +19,7 @@ from labelnoise.bench import (
 )
 from labelnoise.bench._detectors import CL_METHODS, oracle_flags, resolve_detectors
 from labelnoise.detect import FilterMethod
+from labelnoise.detect._ensemble import combine
 
 
 def test_names_follow_find_label_issues():
@@ -104,7 +105,7 @@ def test_variants_are_find_label_issues_with_options(problem):
 
 
 @pytest.mark.filterwarnings("ignore:ensemble='rank' averages rankings")
-@pytest.mark.parametrize("kind", ["mean", "rank", "weighted"])
+@pytest.mark.parametrize("kind", ["likelihood", "mean", "rank", "weighted"])
 def test_detectors_accept_a_list_of_models(problem, kind):
     a = problem(1, n=150, n_classes=3, noise=0.2)
     b = problem(2, n=150, n_classes=3, noise=0.2)
@@ -119,10 +120,13 @@ def test_detectors_accept_a_list_of_models(problem, kind):
     expected = find_label_issues(a.labels, members, ensemble=kind)
     np.testing.assert_array_equal(got.mask, expected.mask)
     np.testing.assert_array_equal(got.scores, expected.scores)
-    # rank:<score> on a list scores the members' mean.
-    mean = np.mean(members, axis=0)
+    # rank:<score> on a list scores the members' pool of that kind (rank: their mean).
+    pool = "mean" if kind == "rank" else kind
+    pooled = combine(a.labels, members, ensemble=pool, classes=None, normalize=False)
     ranked = chosen["rank:normalized_margin"](a.labels, members, features)
-    single = rank_by_score(a.labels, mean, features, score="normalized_margin")
+    single = rank_by_score(
+        a.labels, np.asarray(pooled.problem.pred_probs), features, score="normalized_margin"
+    )
     np.testing.assert_array_equal(ranked.mask, single.mask)
 
 

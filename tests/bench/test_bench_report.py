@@ -101,7 +101,7 @@ def test_report_tables():
     assert lines.index(next(x for x in lines if x.startswith("| auto | 1.10"))) < lines.index(
         next(x for x in lines if x.startswith("| auto[count=confident_joint] | 1.50"))
     )
-    assert "| auto | 3 | 0.600 | 0.550 | 100% | 0.700 | 0.800 | 0% |" in text
+    assert "| ensemble: auto | 3 | 0.600 | 0.550 | 100% | 0.700 | 0.800 | 0% |" in text
 
 
 def test_report_needs_the_results_frame():

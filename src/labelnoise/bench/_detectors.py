@@ -27,6 +27,7 @@ from labelnoise._errors import InputError
 from labelnoise.bench._ablations import ABLATIONS
 from labelnoise.bench._config import ORACLE_PREFIX
 from labelnoise.detect import FilterMethod, LabelIssues, find_label_issues
+from labelnoise.detect._ensemble import ENSEMBLE_METHODS, combine
 from labelnoise.noise import estimate_noise
 from labelnoise.scores import ScoreMethod, label_quality_scores
 
@@ -106,16 +107,25 @@ def _find(
 
 
 def rank_by_score(
-    labels: np.ndarray, pred_probs: PredProbs, features: np.ndarray, *, score: str
+    labels: np.ndarray,
+    pred_probs: PredProbs,
+    features: np.ndarray,
+    *,
+    score: str,
+    ensemble: str = ENSEMBLE_METHODS[0],
 ) -> LabelIssues:
     """Flag the lowest-scoring examples, as many as the calibrated noise estimate.
 
     The count is ``estimate_noise(...).num_issues.off_diagonal_calibrated``, so the flags
     of a score detector are comparable with the methods' ones; its ranking is the score.
-    A list of models' pred_probs (an ensemble) is averaged first.
+    A list of models' pred_probs (an ensemble) is pooled first, as ``find_label_issues``
+    pools it with ``ensemble`` (default: its default; ``rank`` pools as ``mean``).
     """
     if isinstance(pred_probs, list | tuple):
-        pred_probs = np.mean(np.stack(pred_probs), axis=0)
+        members = [np.asarray(p) for p in pred_probs]
+        kind = "mean" if ensemble == "rank" else ensemble
+        pooled = combine(labels, members, ensemble=kind, classes=None, normalize=False)
+        pred_probs = np.asarray(pooled.problem.pred_probs)
     scores = label_quality_scores(labels, pred_probs, method=score)  # type: ignore[arg-type]
     k = estimate_noise(labels, pred_probs).num_issues.off_diagonal_calibrated
     indices = np.argsort(scores, kind="stable")[: max(0, k)]
@@ -175,7 +185,7 @@ def default_detectors() -> tuple[str, ...]:
 
 def _builtin(name: str, ensemble: str) -> Detector:
     if name.startswith(RANK_PREFIX):
-        return partial(rank_by_score, score=name[len(RANK_PREFIX) :])
+        return partial(rank_by_score, score=name[len(RANK_PREFIX) :], ensemble=ensemble)
     if name in ABLATIONS:
         return ABLATIONS[name]
     variant = VARIANTS.get(name, _Variant(name, name in _FEATURE_METHODS))

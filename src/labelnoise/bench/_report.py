@@ -124,15 +124,16 @@ def _count_table(frame: pd.DataFrame, methods: Sequence[str]) -> str | None:
 
 
 def _ensembles(frame: pd.DataFrame) -> str | None:
-    part = frame[(frame["model"] == "ensemble") & frame["best_member_f1"].notna()]
-    part = part[part["method"].map(_is_detector)]
+    if "best_member_f1" not in frame.columns:
+        return None
+    part = frame[frame["best_member_f1"].notna() & frame["method"].map(_is_detector)]
     if part.empty:
         return None
     part = part.assign(
         f1_ok=part["f1"] >= part["best_member_f1"] - 1e-12,
         auprc_ok=part["auprc"] >= part["best_member_auprc"] - 1e-12,
     )
-    grouped = part.groupby("method", sort=False)
+    grouped = part.groupby(["model", "method"], sort=False)
     table = pd.DataFrame(
         {
             "units": grouped.size(),
@@ -144,8 +145,9 @@ def _ensembles(frame: pd.DataFrame) -> str | None:
             "AUPRC >= best (share)": grouped["auprc_ok"].mean(),
         }
     )
+    table.index = [f"{model}: {method}" for model, method in table.index]
     formats = {"units": "{:.0f}", "F1 >= best (share)": "{:.0%}", "AUPRC >= best (share)": "{:.0%}"}
-    return markdown_table(table, "method", formats)
+    return markdown_table(table, "ensemble: method", formats)
 
 
 def _per_setting(frame: pd.DataFrame) -> str | None:
