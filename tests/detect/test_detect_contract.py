@@ -191,7 +191,7 @@ def test_rank_ensemble(case, models, method):
 @pytest.mark.parametrize("method", (*CL_METHODS, "auto", "small_loss"))
 def test_likelihood_ensemble_is_the_weighted_mean(case, models, method):
     """The default pool is the average weighted by the likelihood weights, and those are
-    the grid optimum of the pool's likelihood, powered."""
+    the grid optimum of the pool's likelihood, without clearly weaker members."""
     weights = likelihood_weights([check_problem(case.labels, m) for m in models])
     np.testing.assert_allclose(weights, _slow_likelihood_weights(case.labels, models), atol=2e-3)
     pooled = weights[0] * models[0] + weights[1] * models[1]
@@ -201,27 +201,31 @@ def test_likelihood_ensemble_is_the_weighted_mean(case, models, method):
     )
 
 
-def _slow_likelihood_weights(labels, models, power=4.0):
+def _slow_likelihood_weights(labels, models, cut=0.25):
     """Maximize the mean log-likelihood of a two-model linear pool over w in [0, 1] by a
-    fine grid (each model's label probability floored at 1e-12), then raise to ``power``
-    and renormalize."""
+    fine grid (each model's label probability floored at 1e-12), then drop a weight below
+    ``cut`` times the other and renormalize."""
     own = [[max(float(m[i, y]), 1e-12) for m in models] for i, y in enumerate(labels)]
     grid = np.linspace(0, 1, 20001)
     ll = [sum(math.log(max(w * a + (1 - w) * b, 1e-300)) for a, b in own) / len(own) for w in grid]
     w = grid[int(np.argmax(ll))]
-    powered = np.array([w, 1 - w]) ** power
-    return powered / powered.sum()
+    weights = np.array([w, 1 - w])
+    kept = np.where(weights >= cut * weights.max(), weights, 0.0)
+    return kept / kept.sum()
 
 
 def test_likelihood_weights_prefer_the_better_model(case):
     """A model that gives the labels more probability gets more weight, whatever its
-    position; uninformative probabilities get almost none."""
+    position; one whose rows belong to other examples (shuffled) is dropped."""
+    shuffled = case.pred_probs[np.random.default_rng(3).permutation(case.n)]
+    for models, good in (([case.pred_probs, shuffled], 0), ([shuffled, case.pred_probs], 1)):
+        weights = likelihood_weights([check_problem(case.labels, m) for m in models])
+        assert weights[good] == 1.0 and weights[1 - good] == 0.0
     uniform = np.full_like(case.pred_probs, 1.0 / case.pred_probs.shape[1])
-    for models, good in (([case.pred_probs, uniform], 0), ([uniform, case.pred_probs], 1)):
-        problems = [check_problem(case.labels, m) for m in models]
-        weights = likelihood_weights(problems)
-        assert weights[good] > 0.9
-        assert weights.sum() == pytest.approx(1.0)
+    weights = likelihood_weights(
+        [check_problem(case.labels, m) for m in (uniform, case.pred_probs)]
+    )
+    assert weights[1] > weights[0] and weights.sum() == pytest.approx(1.0)
 
 
 def test_single_model_list_is_the_model(case):

@@ -5,17 +5,18 @@ example a linear model, a boosted tree and a network, each cross-validated). Fou
 combine them:
 
 * ``likelihood`` (the default): a weighted average of the probabilities. The weights
-  start from those that make the given labels most likely,
+  are those that make the given labels most likely,
   ``argmax_w sum_i log sum_m w_m p_m[i, label_i]`` over the simplex (a linear opinion
   pool fitted by EM; the problem is concave, so the optimum is unique and the order of
-  the models does not matter), then are raised to the power :data:`WEIGHT_POWER` and
-  renormalized. Out-of-sample probabilities make the fit honest stacking: a model that
-  predicts the labels better, wrong ones included, takes a larger share, and label noise
-  lowers every model's likelihood alike. The power keeps members of comparable quality
-  together (a pool beats its best member when its members are comparably good and wrong
-  in different places) and drops clearly weaker ones, which would otherwise blur the
-  best member's ranking; measured on the real-noise suite (docs/detectors.md), the pool
-  then matches or beats its best member without being told which one that is.
+  the models does not matter); a member whose weight is below :data:`MEMBER_CUT` times
+  the largest is then dropped and the rest renormalized. Out-of-sample probabilities make
+  the fit honest stacking: a model that predicts the labels better, wrong ones included,
+  takes a larger share, and label noise lowers every model's likelihood alike. The cut
+  drops clearly weaker members, which would otherwise blur the best member's ranking,
+  and keeps members of comparable quality together (a pool beats its best member when
+  its members are comparably good and wrong in different places); measured on the
+  benchmark (docs/detectors.md), the pool then matches or beats its best member without
+  being told which one that is.
 * ``mean``: average the probabilities; every method then runs on the average. One weak
   or badly calibrated member drags a strong one down.
 * ``weighted``: average with weights proportional to each model's estimated accuracy, its
@@ -43,7 +44,7 @@ from labelnoise.scores._scores import quality_scores
 
 __all__ = [
     "ENSEMBLE_METHODS",
-    "WEIGHT_POWER",
+    "MEMBER_CUT",
     "Ensemble",
     "EnsembleMethod",
     "combine",
@@ -55,8 +56,8 @@ __all__ = [
 
 EnsembleMethod = Literal["likelihood", "mean", "rank", "weighted"]
 ENSEMBLE_METHODS: tuple[str, ...] = ("likelihood", "mean", "rank", "weighted")
-#: The likelihood pool's EM weights are raised to this power (then renormalized).
-WEIGHT_POWER = 4.0
+#: The likelihood pool drops members whose weight is below this share of the largest.
+MEMBER_CUT = 0.25
 #: EM for the pool's weights stops when no weight moves more than this, or after _EM_STEPS.
 _EM_TOL = 1e-9
 _EM_STEPS = 1000
@@ -110,7 +111,7 @@ def _confident_agreement(member: Problem) -> float:
 
 def likelihood_weights(members: Sequence[Problem]) -> np.ndarray:
     """Weights of the linear pool that maximizes the likelihood of the given labels,
-    raised to :data:`WEIGHT_POWER` and renormalized.
+    without the members below :data:`MEMBER_CUT` times the largest weight (renormalized).
 
     EM for the mixing weights of fixed components: the responsibility of model ``m`` for
     row ``i`` is ``w_m p_m[i, label_i] / sum_l w_l p_l[i, label_i]``, the new weights are
@@ -126,8 +127,8 @@ def likelihood_weights(members: Sequence[Problem]) -> np.ndarray:
         weights = updated / updated.sum()
         if done:
             break
-    powered = weights**WEIGHT_POWER
-    return np.asarray(powered / powered.sum())
+    kept = np.where(weights >= MEMBER_CUT * weights.max(), weights, 0.0)
+    return np.asarray(kept / kept.sum())
 
 
 def combine(
