@@ -94,9 +94,10 @@ real-noise units (a weak member blurs a strong one's ranking); powering the weig
 instead of cutting them won on the real-noise suite and lost on the small sets, where the
 two members are comparable and the 15-neighbour vote's zeros cost it likelihood.
 
-*Tuning and confirmation.* The count's form and its constant (sharpening 2) were chosen on prototype runs of the same data and models (their own fold splits
-and draws): CIFAR-10N `aggre`, `worst` and `random1`, one draw of each CIFAR-10H label set,
-one draw of the six simulated settings, and both ResNet-18 sets. Candidate counts:
+*Tuning and confirmation.* The count's form and its constant (sharpening 2) were chosen
+on prototype runs of the same data and models (their own fold splits and draws):
+CIFAR-10N `aggre`, `worst` and `random1`, one draw of each CIFAR-10H label set, one draw
+of the six simulated settings, and both ResNet-18 sets. Candidate counts:
 confident learning's, the posterior sum on raw, calibrated, sharpened, and calibrated then
 sharpened probabilities (sharpness 1-3), mixture counts over the losses (global, within
 the disagreements), an EM re-estimate of the noise matrix (it collapses to too few), the
