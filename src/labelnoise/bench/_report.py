@@ -53,7 +53,8 @@ def _regime_targets(frame: pd.DataFrame) -> str | None:
     rows = {}
     for regime, part in frame.groupby("regime", sort=False):
         means = part[part["method"].map(_is_detector)].groupby("method")["f1"].mean()
-        others = means.drop("auto", errors="ignore")
+        # auto's variants (auto+features: auto given more input) are not other methods
+        others = means.drop([m for m in means.index if m.startswith("auto")])
         if "auto" not in means or others.empty:
             continue
         rows[regime] = {
