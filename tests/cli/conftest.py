@@ -36,6 +36,21 @@ class Files:
     def path(self, name: str) -> Path:
         return self.root / name
 
+    def find(
+        self, labels: str = "labels.npy", pred_probs: str = "pred_probs.npy", *extra: object
+    ) -> tuple[object, ...]:
+        """Arguments of ``labelnoise find`` on two of these files, into issues.csv."""
+        return (
+            "find",
+            "--labels",
+            self.path(labels),
+            "--pred-probs",
+            self.path(pred_probs),
+            "--out",
+            self.path("issues.csv"),
+            *extra,
+        )
+
 
 @pytest.fixture
 def files(tmp_path: Path, problem: Callable[..., Any]) -> Files:

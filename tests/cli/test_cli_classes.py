@@ -15,26 +15,13 @@ from labelnoise._errors import InputError
 CLASSES = ["cat", "dog", "fox"]
 
 
-def _find(files, labels, pred_probs, *extra):
-    return (
-        "find",
-        "--labels",
-        files.path(labels),
-        "--pred-probs",
-        files.path(pred_probs),
-        "--out",
-        files.path("issues.csv"),
-        *extra,
-    )
-
-
 def test_integer_labels_with_classes_fail_as_in_the_api(files, run, one_line_error):
     """The issue: labels 1 and 2 only, --classes 1,2,3 (once read by name: 298 of 300)."""
     labels = np.where(files.labels == 0, 1, files.labels)  # uses only 1 and 2
     np.save(files.path("y12.npy"), labels)
     with pytest.raises(InputError, match=r"2 label value\(s\) are not in classes"):
         labelnoise.find_label_issues(labels, files.pred_probs, classes=["1", "2", "3"])
-    result = run(*_find(files, "y12.npy", "pred_probs.npy", "--classes", "1,2,3"))
+    result = run(*files.find("y12.npy", "pred_probs.npy", "--classes", "1,2,3"))
     one_line_error(
         result,
         "--labels",
@@ -49,13 +36,13 @@ def test_integer_labels_with_classes_fail_as_in_the_api(files, run, one_line_err
 @pytest.mark.parametrize("labels", ["labels.npy", "labels_pandas.csv"])
 def test_integer_labels_never_switch_to_names(files, run, one_line_error, labels):
     """0..K-1 labels with --classes are refused too: no reading by position either."""
-    result = run(*_find(files, labels, "pred_probs.npy", "--classes", "cat,dog,fox"))
+    result = run(*files.find(labels, "pred_probs.npy", "--classes", "cat,dog,fox"))
     one_line_error(result, "--labels", "not in --classes", "drop --classes")
 
 
 def test_names_with_classes_match_the_api(files, run):
     result = run(
-        *_find(files, "labels.csv", "pred_probs.npy", "--label-column", "animal"),
+        *files.find("labels.csv", "pred_probs.npy", "--label-column", "animal"),
         "--classes",
         "fox,dog,cat",  # any order: the names decide
     )
@@ -73,7 +60,7 @@ def test_names_with_classes_match_the_api(files, run):
 
 def test_unknown_name_is_named(files, run, one_line_error):
     result = run(
-        *_find(files, "labels.csv", "pred_probs.npy", "--label-column", "animal"),
+        *files.find("labels.csv", "pred_probs.npy", "--label-column", "animal"),
         "--classes",
         "cat,dog,owl",
     )
@@ -82,7 +69,7 @@ def test_unknown_name_is_named(files, run, one_line_error):
 
 def test_header_names_show_integer_labels(files, run):
     """Integer labels with a pred_probs header of names stay indices, shown by name."""
-    result = run(*_find(files, "labels.npy", "pred_probs.csv"))
+    result = run(*files.find("labels.npy", "pred_probs.csv"))
     assert result.code == 0, result.err
     expected = labelnoise.find_label_issues(files.labels, files.pred_probs)
     written = pd.read_csv(files.path("issues.csv"))
@@ -93,5 +80,5 @@ def test_header_names_show_integer_labels(files, run):
 
 def test_header_names_check_integer_range(files, run, one_line_error):
     np.save(files.path("y5.npy"), np.where(files.labels == 0, 5, files.labels))
-    result = run(*_find(files, "y5.npy", "pred_probs.csv"))
+    result = run(*files.find("y5.npy", "pred_probs.csv"))
     one_line_error(result, "--labels", "y5.npy", "0..2")

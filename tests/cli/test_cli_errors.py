@@ -7,19 +7,6 @@ import pandas as pd
 import pytest
 
 
-def _find(files, labels="labels.npy", pred_probs="pred_probs.npy", *extra):
-    return (
-        "find",
-        "--labels",
-        files.path(labels),
-        "--pred-probs",
-        files.path(pred_probs),
-        "--out",
-        files.path("issues.csv"),
-        *extra,
-    )
-
-
 def _write(files, name, content):
     path = files.path(name)
     if isinstance(content, np.ndarray):
@@ -32,12 +19,12 @@ def _write(files, name, content):
 
 
 def test_missing_file(files, run, one_line_error):
-    result = run(*_find(files, pred_probs="nothere.npy"))
+    result = run(*files.find(pred_probs="nothere.npy"))
     one_line_error(result, "--pred-probs", "nothere.npy", "does not exist")
 
 
 def test_unknown_method(files, run, one_line_error):
-    result = run(*_find(files), "--method", "magic")
+    result = run(*files.find(), "--method", "magic")
     one_line_error(result, "--method", "'magic' is not one of", "labelnoise find --help")
 
 
@@ -51,89 +38,89 @@ def test_unknown_command(run, one_line_error):
 
 def test_rows_not_summing_to_one(files, run, one_line_error):
     name = _write(files, "bad.npy", files.pred_probs * 0.5)
-    result = run(*_find(files, pred_probs=name))
+    result = run(*files.find(pred_probs=name))
     one_line_error(result, "--pred-probs", "bad.npy", "sum to 1", "pass --normalize")
 
 
 def test_logits_instead_of_probabilities(files, run, one_line_error):
     name = _write(files, "logits.npy", np.log(files.pred_probs))
-    result = run(*_find(files, pred_probs=name))
+    result = run(*files.find(pred_probs=name))
     one_line_error(result, "--pred-probs", "logits.npy", "softmax")
 
 
 def test_label_out_of_range(files, run, one_line_error):
     name = _write(files, "labels7.npy", np.where(files.labels == 0, 7, files.labels))
-    result = run(*_find(files, labels=name))
+    result = run(*files.find(labels=name))
     one_line_error(result, "--labels", "labels7.npy", "0..2")
 
 
 def test_length_mismatch(files, run, one_line_error):
     name = _write(files, "short.npy", files.labels[:-5])
-    one_line_error(run(*_find(files, labels=name)), "--labels", "295", "300")
+    one_line_error(run(*files.find(labels=name)), "--labels", "295", "300")
 
 
 def test_label_column_needed(files, run, one_line_error):
-    result = run(*_find(files, "labels.csv", "pred_probs.csv"))
+    result = run(*files.find("labels.csv", "pred_probs.csv"))
     one_line_error(result, "labels.csv", "2 columns", "--label-column")
 
 
 def test_label_column_missing(files, run, one_line_error):
-    result = run(*_find(files, "labels.csv", "pred_probs.csv"), "--label-column", "kind")
+    result = run(*files.find("labels.csv", "pred_probs.csv"), "--label-column", "kind")
     one_line_error(result, "labels.csv", "no column 'kind'", "id, animal")
 
 
 def test_empty_labels(files, run, one_line_error):
     frame = pd.DataFrame({"animal": ["cat"] * 299 + [None]})
     name = _write(files, "holes.csv", frame)
-    result = run(*_find(files, name, "pred_probs.csv"))
+    result = run(*files.find(name, "pred_probs.csv"))
     one_line_error(result, "holes.csv", "1 empty value", "row 299")
 
 
 def test_names_need_classes(files, run, one_line_error):
-    result = run(*_find(files, "labels.csv", "pred_probs.npy"), "--label-column", "animal")
+    result = run(*files.find("labels.csv", "pred_probs.npy"), "--label-column", "animal")
     one_line_error(result, "--labels", "labels.csv", "--classes")
 
 
 def test_wrong_number_of_classes(files, run, one_line_error):
-    result = run(*_find(files), "--classes", "cat,dog")
+    result = run(*files.find(), "--classes", "cat,dog")
     one_line_error(result, "--classes", "3")
 
 
 def test_unsupported_suffix(files, run, one_line_error):
     name = _write(files, "labels.json", b"[0, 1]")
-    one_line_error(run(*_find(files, labels=name)), "labels.json", ".npy, .csv")
+    one_line_error(run(*files.find(labels=name)), "labels.json", ".npy, .csv")
 
 
 def test_corrupt_npy(files, run, one_line_error):
     name = _write(files, "broken.npy", b"this is not numpy")
-    one_line_error(run(*_find(files, pred_probs=name)), "--pred-probs", "broken.npy")
+    one_line_error(run(*files.find(pred_probs=name)), "--pred-probs", "broken.npy")
 
 
 def test_corrupt_parquet(files, run, one_line_error):
     name = _write(files, "broken.parquet", b"PAR1 garbage")
-    one_line_error(run(*_find(files, pred_probs=name)), "--pred-probs", "broken.parquet")
+    one_line_error(run(*files.find(pred_probs=name)), "--pred-probs", "broken.parquet")
 
 
 def test_object_npy_refused(files, run, one_line_error):
     path = files.path("objects.npy")
     np.save(path, np.array(["a", None], dtype=object), allow_pickle=True)
-    one_line_error(run(*_find(files, labels="objects.npy")), "--labels", "objects.npy")
+    one_line_error(run(*files.find(labels="objects.npy")), "--labels", "objects.npy")
 
 
 def test_non_numeric_probability_column(files, run, one_line_error):
     frame = pd.DataFrame(files.pred_probs, columns=["cat", "dog", "fox"]).assign(note="x")
     name = _write(files, "mixed.csv", frame)
-    one_line_error(run(*_find(files, pred_probs=name)), "mixed.csv", "note")
+    one_line_error(run(*files.find(pred_probs=name)), "mixed.csv", "note")
 
 
 def test_empty_table(files, run, one_line_error):
     name = _write(files, "empty.csv", b"label\n")
-    one_line_error(run(*_find(files, labels=name)), "empty.csv", "no rows")
+    one_line_error(run(*files.find(labels=name)), "empty.csv", "no rows")
 
 
 def test_output_exists(files, run, one_line_error):
     files.path("issues.csv").write_text("keep me")
-    result = run(*_find(files))
+    result = run(*files.find())
     one_line_error(result, "--out", "issues.csv", "already exists", "--force")
     assert files.path("issues.csv").read_text() == "keep me"
 
@@ -189,7 +176,7 @@ def test_report_image_shape(files, run, one_line_error):
 
 def test_debug_shows_traceback(files, run):
     name = _write(files, "bad.npy", files.pred_probs * 0.5)
-    result = run(*_find(files, pred_probs=name), "--debug")
+    result = run(*files.find(pred_probs=name), "--debug")
     assert result.code == 2
     assert "Traceback" in result.err
     assert result.err.strip().splitlines()[-1].startswith("labelnoise: error: ")
@@ -197,6 +184,6 @@ def test_debug_shows_traceback(files, run):
 
 @pytest.mark.parametrize("where", ["group", "command"])
 def test_debug_flag_accepted_anywhere(files, run, where):
-    args = list(_find(files))
+    args = list(files.find())
     args = ["--debug", *args] if where == "group" else [*args, "--debug"]
     assert run(*args).code == 0

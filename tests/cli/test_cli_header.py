@@ -12,22 +12,9 @@ import labelnoise
 from labelnoise.cli import cli
 
 
-def _find(files, labels, pred_probs, *extra):
-    return (
-        "find",
-        "--labels",
-        files.path(labels),
-        "--pred-probs",
-        files.path(pred_probs),
-        "--out",
-        files.path("issues.csv"),
-        *extra,
-    )
-
-
 def test_pandas_numbered_header_is_a_header(files, run):
     """The issue's reproduction: to_csv(index=False) writes the header 0,1,2 (and 0)."""
-    result = run(*_find(files, "labels_pandas.csv", "pred_probs_pandas.csv"))
+    result = run(*files.find("labels_pandas.csv", "pred_probs_pandas.csv"))
     assert result.code == 0, result.err
     assert result.err == ""
     expected = labelnoise.find_label_issues(files.labels, files.pred_probs)
@@ -37,7 +24,7 @@ def test_pandas_numbered_header_is_a_header(files, run):
 
 
 def test_no_header_reads_the_first_line_as_data(files, run):
-    result = run(*_find(files, "labels_plain.csv", "pred_probs_plain.csv", "--no-header"))
+    result = run(*files.find("labels_plain.csv", "pred_probs_plain.csv", "--no-header"))
     assert result.code == 0, result.err
     expected = labelnoise.find_label_issues(files.labels, files.pred_probs)
     assert pd.read_csv(files.path("issues.csv"))["index"].tolist() == expected.indices.tolist()
@@ -75,13 +62,13 @@ def test_no_header_reads_the_first_line_as_data(files, run):
 def test_off_by_one_names_the_file_and_the_flag(
     files, run, one_line_error, labels, pred_probs, extra, fragments
 ):
-    one_line_error(run(*_find(files, labels, pred_probs, *extra)), *fragments)
+    one_line_error(run(*files.find(labels, pred_probs, *extra)), *fragments)
     assert not files.path("issues.csv").exists()
 
 
 def test_numeric_header_warns_after_success(files, run):
     """Both files headerless: each loses a row; a header of data-like numbers is flagged."""
-    result = run(*_find(files, "labels_plain.csv", "pred_probs_plain.csv"))
+    result = run(*files.find("labels_plain.csv", "pred_probs_plain.csv"))
     assert result.code == 0, result.err
     lines = result.err.strip().splitlines()
     assert lines and all(line.startswith("labelnoise: warning: ") for line in lines)
@@ -92,19 +79,19 @@ def test_numeric_header_warns_after_success(files, run):
 def test_features_off_by_one(files, run, one_line_error):
     features = np.random.default_rng(0).normal(size=(300, 4))
     np.savetxt(files.path("emb.csv"), features, delimiter=",")
-    result = run(*_find(files, "labels.npy", "pred_probs.npy", "--features", files.path("emb.csv")))
+    result = run(*files.find("labels.npy", "pred_probs.npy", "--features", files.path("emb.csv")))
     one_line_error(result, "--features", "emb.csv has 299 rows", "--no-header")
 
 
 def test_duplicate_column_names_are_refused(files, run, one_line_error):
     files.path("dup.csv").write_text("a,a\n" + "1,2\n" * 300)
-    result = run(*_find(files, "labels.npy", "dup.csv"))
+    result = run(*files.find("labels.npy", "dup.csv"))
     one_line_error(result, "dup.csv", "'a' appears more than once", "--no-header")
 
 
 def test_header_only_file(files, run, one_line_error):
     files.path("head.csv").write_text("0\n")
-    result = run(*_find(files, "head.csv", "pred_probs.npy"))
+    result = run(*files.find("head.csv", "pred_probs.npy"))
     one_line_error(result, "head.csv", "no rows", "only line is the header", "--no-header")
 
 
@@ -113,13 +100,13 @@ def test_no_header_names_columns_by_position(files, run):
     frame["animal"] = np.array(["cat", "dog", "fox"])[files.labels]
     frame.to_csv(files.path("bare.csv"), index=False, header=False)
     result = run(
-        *_find(files, "bare.csv", "pred_probs.csv", "--no-header", "--label-column", "1"),
+        *files.find("bare.csv", "pred_probs.csv", "--no-header", "--label-column", "1"),
     )
     # --no-header applies to pred_probs.csv too: its header line is then data (text)
     assert result.code == 2
     assert "with --no-header a header line is read as data" in result.err
     result = run(
-        *_find(files, "bare.csv", "pred_probs.npy", "--no-header", "--label-column", "1"),
+        *files.find("bare.csv", "pred_probs.npy", "--no-header", "--label-column", "1"),
         "--classes",
         "cat,dog,fox",
     )

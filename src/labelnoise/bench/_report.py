@@ -17,20 +17,11 @@ import numpy as np
 import pandas as pd
 
 from labelnoise._errors import InputError
+from labelnoise.bench._detectors import CL_METHODS as _CL
 from labelnoise.bench._summary import markdown_table
 
 __all__ = ["CONFIRM", "detector_report"]
 
-#: The confident-learning methods that ``auto`` is compared with.
-_CL = (
-    "prune_by_noise_rate",
-    "prune_by_class",
-    "both",
-    "confident_learning",
-    "predicted_neq_given",
-    "low_normalized_margin",
-    "low_self_confidence",
-)
 #: Rows never used to choose ``auto`` (see docs/detectors.md): CIFAR-10N random2 and
 #: random3, and every unit with a seed above 0.
 CONFIRM = "(noise in ['real random2', 'real random3']) or seed > 0"
