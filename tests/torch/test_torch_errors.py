@@ -89,6 +89,17 @@ def test_bool_options_are_real_bools(bad):
         ln.LDRLoss(normalize=bad)
 
 
+@pytest.mark.parametrize("bad", ["no", 0, 1, None])
+def test_spectral_truncation_center_is_a_real_bool(bad):
+    from labelnoise.torch import SpectralTruncation
+
+    with pytest.raises(
+        InputTypeError,
+        match=r"^center: The 'center' parameter of SpectralTruncation must be one of",
+    ):
+        SpectralTruncation(2, center=bad)
+
+
 def test_numpy_bools_are_bools():
     loss = ln.LDRLoss(normalize=np.False_)
     assert loss.normalize is False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 
 from labelnoise._errors import InputError, InputTypeError
+from labelnoise.torch._checks import check_bool
 
 __all__ = ["SpectralTruncation"]
 
@@ -55,7 +56,7 @@ class SpectralTruncation:
 
     def __init__(self, n_components: int | float, *, center: bool = False) -> None:
         self.n_components = n_components
-        self.center = center
+        self.center = check_bool(center, name="center", owner="SpectralTruncation")
 
     def _rank(self, singular_values: torch.Tensor) -> int:
         k = self.n_components
