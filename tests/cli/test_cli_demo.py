@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.request import url2pathname
 
 import pytest
 
@@ -19,9 +20,13 @@ def test_demo_reports_human_review(tmp_path, run):
     for name in ("cifar10", "mnist"):
         assert (tmp_path / f"{name}-report.html").stat().st_size > 10_000
         assert (tmp_path / f"{name}-issues.csv").exists()
-        assert str(tmp_path / f"{name}-report.html") in result.out.replace("\n", "")
+        uri = (tmp_path / f"{name}-report.html").resolve().as_uri()
+        assert f"Report: {uri}\n" in result.out  # one line, so a terminal can open it
     html = (tmp_path / "cifar10-report.html").read_text()
     assert "Human review" in html and "confirmed error (0/5 kept the given label)" in html
+    # Every flagged CIFAR-10 row is listed with its bundled picture; MNIST has none.
+    assert html.count('<tr class="issue-row"') == html.count('<img class="thumb"') == 284
+    assert '<img class="thumb"' not in (tmp_path / "mnist-report.html").read_text()
 
 
 def test_demo_refuses_to_overwrite(tmp_path, run):
@@ -36,8 +41,8 @@ def test_no_arguments_runs_the_demo(run):
     result = run()
     assert result.code == 0, result.err
     assert result.out.startswith("No command given: running the demo")
-    reports = re.findall(r"Report: (\S+\.html)", result.out.replace("\n", ""))
-    assert len(reports) == 2 and all(Path(p).exists() for p in reports)
+    reports = re.findall(r"Report: file://(\S+\.html)\n", result.out)
+    assert len(reports) == 2 and all(Path(url2pathname(p)).exists() for p in reports)
 
 
 def test_python_dash_m_exit_codes(tmp_path):

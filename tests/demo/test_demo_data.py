@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +13,10 @@ import pytest
 import labelnoise
 from labelnoise._errors import InputError
 from labelnoise.bench import audit_flags
+from labelnoise.datasets import load_cifar10
 from labelnoise.datasets import load_label_errors as load_from_folder
-from labelnoise.demo import load_label_errors, review_notes
+from labelnoise.demo import load_label_errors, load_thumbnails, review_notes
+from labelnoise.demo._images import THUMBNAILS_FILE
 from labelnoise.detect import LabelIssues
 
 SOURCE = Path(os.environ.get("LABELNOISE_DATA", Path(__file__).parents[3] / "shared" / "data"))
@@ -89,3 +92,31 @@ def test_bundle_equals_source(name):
     records = json.loads((folder / f"{name}_mturk.json").read_text())
     assert data.candidate_ids.tolist() == [r["id"] for r in records]
     assert data.votes[:, 0].tolist() == [r["mturk"]["given"] for r in records]
+
+
+def test_thumbnails_cover_the_flagged_rows():
+    """The bundle holds a picture for exactly the CIFAR-10 rows that the demo flags."""
+    data = load_label_errors("cifar10")
+    thumbs = load_thumbnails()
+    flagged = labelnoise.find_label_issues(data.labels, data.pred_probs).indices
+    np.testing.assert_array_equal(thumbs.rows, np.sort(flagged))
+    assert thumbs.images.shape == (flagged.shape[0], 32, 32, 3)
+    assert thumbs.images.dtype == np.uint8 and thumbs.images.std() > 20  # real pictures
+    stack = thumbs.stack(10000)
+    np.testing.assert_array_equal(stack[thumbs.rows], thumbs.images)
+    assert not stack[np.setdiff1d(np.arange(10000), thumbs.rows)].any()
+    bundled = resources.files("labelnoise") / "data" / THUMBNAILS_FILE
+    assert len(bundled.read_bytes()) < 400_000  # keeps the wheel small
+
+
+@pytest.mark.realdata
+def test_thumbnails_equal_source():
+    """Each bundled picture is the image load_cifar10 puts at that row of the test set."""
+    archive = SOURCE / "cifar10-jpg" / "cifar10_jpg.zip"
+    if not archive.exists():
+        pytest.skip(f"{archive} not present")
+    thumbs = load_thumbnails()
+    original = load_cifar10(
+        archive, labels=load_label_errors("cifar10").labels, split="test", subset=thumbs.rows
+    )
+    np.testing.assert_array_equal(thumbs.images, original.X)

@@ -1,4 +1,5 @@
-"""Open a real report in headless Chromium: it renders, logs no errors, shows the top issue.
+"""Open a real report in headless Chromium: it renders, logs no errors, shows the top issue,
+shows the demo's CIFAR-10 thumbnails, and never scrolls sideways at 1,024 to 1,600 px.
 
 Two drivers, both offline: Selenium with the system chromedriver (its path is set
 explicitly, so Selenium Manager never goes to the network), and the bare
@@ -32,6 +33,17 @@ FLAGS = (
     "--hide-scrollbars",
 )
 WINDOW = (1280, 1000)
+#: The report must fit these window widths without sideways scrolling.
+WIDTHS = (1024, 1600)
+#: Widths of the page, and of each table against its scroll box and card, in CSS pixels.
+OVERFLOW_JS = """
+return {
+  page: [document.documentElement.scrollWidth, window.innerWidth],
+  tables: [...document.querySelectorAll('table')].map(t => [
+    t.closest('section').id, t.scrollWidth, t.parentElement.clientWidth,
+    t.closest('.card').clientWidth]),
+};
+"""
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="chromium is not installed (run scripts/install-browser.sh)"
@@ -75,6 +87,75 @@ def digits_report(tmp_path_factory) -> tuple[Path, int, str, str]:
     return path, top, str(labels[top]), str(int(np.argmax(pred_probs[top])))
 
 
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory) -> Path:
+    """The CIFAR-10 report of ``labelnoise demo``, with its bundled thumbnails."""
+    pytest.importorskip("click", reason="the demo needs labelnoise[cli]")
+    from labelnoise.cli import main
+
+    out = tmp_path_factory.mktemp("demo")
+    assert main(["demo", "--out", str(out)]) == 0
+    return out / "cifar10-report.html"
+
+
+@pytest.fixture
+def chrome(tmp_path):
+    """A Selenium driver for the system Chromium, offline; closed after the test."""
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    if CHROMEDRIVER is None:
+        pytest.skip("chromedriver is not installed")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (*FLAGS, f"--window-size={WINDOW[0]},{WINDOW[1]}"):
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def _assert_fits(driver, width: int) -> None:
+    """No sideways scrolling: the page fits the window and every table its card."""
+    driver.set_window_size(width, WINDOW[1])
+    sizes = driver.execute_script(OVERFLOW_JS)
+    page, window = sizes["page"]
+    assert window == width and page <= window, sizes
+    for section, table, box, card in sizes["tables"]:
+        assert table <= box <= card, (width, section, sizes)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_report_fits_the_window(chrome, digits_report, demo_report, width):
+    for path in (digits_report[0], demo_report):
+        chrome.get(path.as_uri())
+        _assert_fits(chrome, width)
+
+
+def test_demo_report_shows_the_thumbnails(chrome, demo_report):
+    from selenium.webdriver.common.by import By
+
+    from labelnoise.demo import load_thumbnails
+
+    chrome.get(demo_report.as_uri())
+    rows = chrome.find_elements(By.CSS_SELECTOR, "tr.issue-row")
+    thumbs = chrome.find_elements(By.CSS_SELECTOR, "tr.issue-row img.thumb")
+    assert len(rows) == len(thumbs) == load_thumbnails().rows.shape[0]
+    assert chrome.find_elements(By.CLASS_NAME, "nothumb") == []
+    drawn = chrome.execute_script(
+        "return [...document.querySelectorAll('img.thumb')].filter(i => i.complete"
+        " && i.naturalWidth >= 32 && i.naturalWidth === i.naturalHeight).length"
+    )
+    assert drawn == len(thumbs)
+    first = rows[0].find_elements(By.TAG_NAME, "td")
+    texts = [cell.text for cell in first]
+    assert any(t.startswith(("label kept", "confirmed error")) for t in texts), texts
+    errors = [e for e in chrome.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+    assert errors == []
+
+
 def _keep(screenshot: Path) -> None:
     keep = os.environ.get("LABELNOISE_SCREENSHOTS")
     if keep:
@@ -89,47 +170,34 @@ def _assert_picture(screenshot: Path) -> None:
     assert pixels.std() > 20  # not a blank page
 
 
-@pytest.mark.skipif(CHROMEDRIVER is None, reason="chromedriver is not installed")
-def test_report_in_selenium(digits_report, tmp_path):
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    from selenium.webdriver.chrome.service import Service
+def test_report_in_selenium(chrome, digits_report, tmp_path):
     from selenium.webdriver.common.by import By
 
     path, top, given, suggested = digits_report
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (*FLAGS, f"--window-size={WINDOW[0]},{WINDOW[1]}"):
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    try:
-        driver.get(path.as_uri())
-        errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
-        assert errors == []
-        row = driver.find_element(By.ID, "issue-1")
-        assert row.is_displayed()
-        top_px, bottom_px, height = driver.execute_script(
-            "const r = arguments[0].getBoundingClientRect();"
-            "return [r.top, r.bottom, window.innerHeight];",
-            row,
-        )
-        assert 0 <= top_px < bottom_px <= height  # visible without scrolling
-        cells = [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
-        assert str(top) in cells and any(c.startswith(given) for c in cells)
-        assert any(c.startswith(suggested) for c in cells)
-        broken = driver.execute_script(
-            "return [...document.images].filter(i => !i.complete || i.naturalWidth === 0).length"
-        )
-        assert broken == 0
-        fetched = driver.execute_script(
-            "return performance.getEntriesByType('resource').map(e => e.name)"
-        )
-        assert all(name.startswith("data:") for name in fetched)
-        screenshot = tmp_path / "report-selenium.png"
-        assert driver.save_screenshot(str(screenshot))
-    finally:
-        driver.quit()
+    chrome.get(path.as_uri())
+    errors = [e for e in chrome.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+    assert errors == []
+    row = chrome.find_element(By.ID, "issue-1")
+    assert row.is_displayed()
+    top_px, bottom_px, height = chrome.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "return [r.top, r.bottom, window.innerHeight];",
+        row,
+    )
+    assert 0 <= top_px < bottom_px <= height  # visible without scrolling
+    cells = [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
+    assert str(top) in cells and any(c.startswith(given) for c in cells)
+    assert any(c.startswith(suggested) for c in cells)
+    broken = chrome.execute_script(
+        "return [...document.images].filter(i => !i.complete || i.naturalWidth === 0).length"
+    )
+    assert broken == 0
+    fetched = chrome.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    assert all(name.startswith("data:") for name in fetched)
+    screenshot = tmp_path / "report-selenium.png"
+    assert chrome.save_screenshot(str(screenshot))
     _assert_picture(screenshot)
     _keep(screenshot)
 

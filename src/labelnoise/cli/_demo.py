@@ -15,7 +15,7 @@ from labelnoise.bench import TestSetAudit, audit_flags
 from labelnoise.cli._console import literal, make_console, progress_bar
 from labelnoise.cli._inputs import debug_option, force_option, issues_frame
 from labelnoise.cli._output import claim_output, csv_text, write_atomic
-from labelnoise.demo import DATASETS, DemoName, load_label_errors, review_notes
+from labelnoise.demo import DATASETS, DemoName, load_label_errors, load_thumbnails, review_notes
 from labelnoise.detect import find_label_issues
 from labelnoise.noise import estimate_noise
 
@@ -28,6 +28,11 @@ _INTRO = (
     "A candidate is a confirmed error when fewer than 3 of 5 workers kept its given label."
 )
 
+_DATA_NOTE = {
+    "cifar10": "cleanlab/label-errors and the flagged CIFAR-10 test images (JPEG), bundled",
+    "mnist": "cleanlab/label-errors, bundled (no images)",
+}
+
 
 def _run(name: str, out: Path, force: bool) -> tuple[TestSetAudit, Path]:
     """Find issues in one bundled dataset; write its issues CSV and HTML report."""
@@ -38,16 +43,20 @@ def _run(name: str, out: Path, force: bool) -> tuple[TestSetAudit, Path]:
     labels = np.asarray(classes)[data.labels]
     issues = find_label_issues(labels, data.pred_probs, classes=classes)
     noise = estimate_noise(labels, data.pred_probs, classes=classes)
+    # Pictures are bundled for the CIFAR-10 rows the demo flags only; MNIST has none.
+    images = load_thumbnails().stack(labels.shape[0]) if name == "cifar10" else None
     html = render_report(
         labels,
         data.pred_probs,
         classes=classes,
         issues=issues,
         noise=noise,
+        images=images,
         notes={"Human review": review_notes(data)},
         title=f"{DATASETS[data.name]} (labelnoise demo)",
+        top=issues.indices.shape[0],
         details={
-            "Data": "cleanlab/label-errors, bundled (no images)",
+            "Data": _DATA_NOTE[name],
             "Human review": "5 workers per candidate; < 3 keeping the label = error",
         },
     )
@@ -119,4 +128,4 @@ def demo(out: Path | None, force: bool) -> None:
     console.print(_table(reviews))
     _explain(console, reviews)
     for report in reports:
-        console.print(f"Report: [bold]{literal(report)}[/]")
+        console.print(f"Report: [bold]{literal(report.resolve().as_uri())}[/]")

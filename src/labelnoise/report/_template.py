@@ -89,7 +89,8 @@ td.index { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace
 .meter.rate span { background: var(--accent); }
 .meter.short { width: 56px; }
 .scroll { overflow-x: auto; }
-table.compact td, table.compact th { padding-left: 7px; padding-right: 7px; white-space: nowrap; }
+table.compact td, table.compact th { padding-left: 6px; padding-right: 6px; white-space: nowrap; }
+table.compact td:first-child { white-space: normal; overflow-wrap: anywhere; }
 .score { font-variant-numeric: tabular-nums; font-size: 13px; }
 img.thumb { width: 64px; height: 64px; object-fit: contain; border-radius: 6px;
   background: #f3f4f6; image-rendering: pixelated; display: block; }
@@ -98,7 +99,8 @@ img.thumb { width: 64px; height: 64px; object-fit: contain; border-radius: 6px;
 .snippet { max-width: 460px; color: #374151; font-size: 13.5px; display: -webkit-box;
   -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
 .note { color: #374151; font-size: 13px; }
-.grid2 { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 22px;
+/* The class table needs more room than the heatmap, which scales down with its card. */
+.grid2 { display: grid; grid-template-columns: minmax(0, 4fr) minmax(0, 5fr); gap: 22px;
   align-items: start; }
 .grid2 section.block { margin-top: 22px; }
 img.figure { width: 100%; height: auto; display: block; }
@@ -107,8 +109,13 @@ dl.details { display: grid; grid-template-columns: max-content 1fr; gap: 6px 18p
   margin: 0; font-size: 13.5px; }
 dl.details dt { color: var(--muted); } dl.details dd { margin: 0; word-break: break-all; }
 footer { color: var(--muted); font-size: 12.5px; padding: 8px 0 36px; text-align: center; }
+/* Below ~1,200 px the two cards side by side are too narrow for the class table. */
+@media (max-width: 1199px) {
+  .grid2 { grid-template-columns: minmax(0, 1fr); }
+  img.figure { max-width: 640px; margin: 0 auto; }
+}
 @media (max-width: 900px) {
-  .overview, .grid2 { grid-template-columns: 1fr; }
+  .overview { grid-template-columns: 1fr; }
   .stats { grid-template-columns: repeat(2, 1fr); }
   .howto ul { columns: 1; }
 }
