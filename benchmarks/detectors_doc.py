@@ -71,11 +71,12 @@ likelihood) and then **sharpened by 2** (half that temperature).
 Confident learning's count (the calibrated confident joint, `prune_by_noise_rate`'s)
 assumes wrong labels are as easy to call confidently as right ones. They are not, in
 opposite directions: with a weak model its own mistakes look like confident disagreements
-(it flags 1.4-8 times too many); human errors sit on ambiguous images, where a strong
-network is never confident, so it under-counts them (the ResNet-18 on CIFAR-10N `aggre`:
+(it flags 1.2-1.7 times the truth, medians per regime in the count table below); human
+errors sit on ambiguous images, where a strong network is never confident, so it
+under-counts them (the ResNet-18 on CIFAR-10N `aggre`:
 2,785 flagged, 4,505 wrong). The posterior's sum does not count a model's uncertain
 mistakes as errors; the calibration removes each model's own over- or under-confidence
-(the MLP needs a temperature of about 3, the ResNet-18 about 0.8); and a model fitted to
+(the overconfident MLP is softened, the ResNet-18 sharpened); and a model fitted to
 noisy labels spreads probability the way the noise does, so its calibrated probabilities
 are softer than the clean posterior the formula wants: sharpening undoes part of that.
 
@@ -148,9 +149,10 @@ NOTES = """## Notes
   labels. `auto`'s count finds about half of them (F1 0.40; confident learning's 0.16),
   while `small_loss`, `predicted_neq_given` and `linear_separation` reach 0.78-0.90: use
   those when web or open-set noise is suspected.
-- `knn` and `linear_separation` are not in the real-noise config: at 50,000 rows they take
-  50 s and 120 s per call on 2 cores (8 s and 28 s at 20,000), and the suite has 26 units
-  times 6 models.
+- `knn` and `linear_separation` are not in the real-noise config, for time: each call
+  searches neighbours or fits classifiers on 50,000 rows, and the suite has 26 units
+  times 6 models. Add them to a copy of the config to measure them (the `seconds`
+  column of results.csv times every detector).
 
 ## Approximate neighbours above 100k rows
 

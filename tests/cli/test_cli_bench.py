@@ -20,16 +20,6 @@ noise = [{kind = "symmetric", rate = 0.2}]
 """
 
 
-def _one_line_error(result, *fragments):
-    assert result.code == 2, (result.out, result.err)
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1, result.err
-    assert lines[0].startswith("labelnoise: error: ")
-    assert "Traceback" not in result.err
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
-
-
 @pytest.fixture
 def tiny(tmp_path):
     path = tmp_path / "tiny.toml"
@@ -63,10 +53,10 @@ def test_named_config_and_quick_are_the_same(tmp_path, run):
     assert _config(None, False) == load_config(DEFAULT_CONFIG)
 
 
-def test_named_config_needs_its_data(tmp_path, run, monkeypatch):
+def test_named_config_needs_its_data(tmp_path, run, monkeypatch, one_line_error):
     monkeypatch.delenv("LABELNOISE_DATA", raising=False)
     result = run("bench", "--config", "real-noise-quick", "--out", tmp_path / "out")
-    _one_line_error(
+    one_line_error(
         result,
         "--config real-noise-quick: datasets[0].path: cifar10n reads a data folder",
         "set the environment variable LABELNOISE_DATA",
@@ -83,11 +73,11 @@ def test_config_file_and_cache_dir(tmp_path, tiny, run):
     assert not (tmp_path / "out" / "cache").exists()
 
 
-def test_no_overwrite_without_force(tmp_path, tiny, run):
+def test_no_overwrite_without_force(tmp_path, tiny, run, one_line_error):
     out = tmp_path / "out"
     assert run("bench", "--config", tiny, "--out", out).code == 0
     before = (out / "results.csv").read_bytes()
-    _one_line_error(
+    one_line_error(
         run("bench", "--config", tiny, "--out", out),
         "--out",
         "results.csv already exists; pass --force to overwrite it",
@@ -117,32 +107,32 @@ def test_no_overwrite_without_force(tmp_path, tiny, run):
         (TINY + 'models = ["knn", "knn"]\n', ["models: 'knn' appears twice"]),
     ],
 )
-def test_bad_config(tmp_path, run, text, fragments):
+def test_bad_config(tmp_path, run, text, fragments, one_line_error):
     path = tmp_path / "bad.toml"
     path.write_text(textwrap.dedent(text))
     result = run("bench", "--config", path, "--out", tmp_path / "out")
-    _one_line_error(result, str(path), *fragments)
+    one_line_error(result, str(path), *fragments)
     assert not (tmp_path / "out" / "results.csv").exists()
 
 
-def test_config_and_quick_exclude_each_other(tmp_path, tiny, run):
+def test_config_and_quick_exclude_each_other(tmp_path, tiny, run, one_line_error):
     result = run("bench", "--config", tiny, "--quick", "--out", tmp_path / "out")
-    _one_line_error(result, "--config and --quick exclude each other")
+    one_line_error(result, "--config and --quick exclude each other")
 
 
-def test_missing_config_file(tmp_path, run):
+def test_missing_config_file(tmp_path, run, one_line_error):
     result = run("bench", "--config", tmp_path / "nope.toml", "--out", tmp_path / "out")
-    _one_line_error(result, "--config", "nope.toml' not found", "real-noise, real-noise-quick")
+    one_line_error(result, "--config", "nope.toml' not found", "real-noise, real-noise-quick")
 
 
-def test_missing_out(run):
-    _one_line_error(run("bench", "--quick"), "Missing option '--out'")
+def test_missing_out(run, one_line_error):
+    one_line_error(run("bench", "--quick"), "Missing option '--out'")
 
 
-def test_out_is_a_file(tmp_path, run):
+def test_out_is_a_file(tmp_path, run, one_line_error):
     (tmp_path / "file").write_text("x")
     result = run("bench", "--quick", "--out", tmp_path / "file")
-    _one_line_error(result, "--out", "is a file")
+    one_line_error(result, "--out", "is a file")
 
 
 def test_debug_shows_traceback(tmp_path, run):

@@ -53,7 +53,8 @@ def _check_order_labels(labels: Any) -> np.ndarray:
     return arr.astype(np.int64)
 
 
-def _check_subset(subset: Any, n: int) -> np.ndarray:
+def check_subset(subset: Any, n: int) -> np.ndarray:
+    """Row indices of ``subset`` (all ``n`` rows when None), checked to lie in 0..n-1."""
     if subset is None:
         return np.arange(n, dtype=np.int64)
     idx = np.asarray(subset)
@@ -148,7 +149,7 @@ def load_cifar10(
     """
     check_choice(split, name="split", func=_FUNC, choices=("train", "test"))
     order_labels = _check_order_labels(labels)
-    keep = _check_subset(subset, order_labels.size)
+    keep = check_subset(subset, order_labels.size)
     file = find_file(path, "cifar10_jpg.zip", hint=_HINT)
     check_not_empty(file, hint=_HINT)
     try:

@@ -8,6 +8,7 @@ import numpy as np
 
 from labelnoise._errors import InputError, InputTypeError
 from labelnoise._validation import check_choice
+from labelnoise.datasets._cifar10 import check_subset
 from labelnoise.datasets._classes import CIFAR10_CLASSES
 from labelnoise.datasets._files import PathLike, find_file, load_npy
 from labelnoise.datasets._result import Dataset
@@ -48,19 +49,6 @@ def _check_labels(labels: Any, n: int) -> np.ndarray:
             f"{_ORDER_HINT}.",
         )
     return arr.astype(np.int64)
-
-
-def _check_subset(subset: Any, n: int) -> np.ndarray:
-    if subset is None:
-        return np.arange(n, dtype=np.int64)
-    idx = np.asarray(subset)
-    if idx.ndim != 1 or idx.dtype.kind not in "iu":
-        raise InputTypeError(
-            "subset", f"expected a 1-D array of integer row indices, got {idx.dtype} {idx.shape}."
-        )
-    if idx.size and (idx.min() < 0 or idx.max() >= n):
-        raise InputError("subset", f"indices must be in 0..{n - 1} (the split has {n} images).")
-    return idx.astype(np.int64)
 
 
 def load_cifar10_embeddings(
@@ -107,7 +95,7 @@ def load_cifar10_embeddings(
     check_choice(split, name="split", func=_FUNC, choices=tuple(SPLIT_ROWS))
     n = SPLIT_ROWS[split]
     order_labels = _check_labels(labels, n)
-    keep = _check_subset(subset, n)
+    keep = check_subset(subset, n)
     file = find_file(path, f"{split}.npy", hint=_HINT)
     features = load_npy(file, shape=(n, -1), hint=_HINT)
     if features.dtype.kind != "f":

@@ -14,11 +14,12 @@ those. Confident learning's own count (the calibrated confident joint off its di
 assumes that wrong labels are as easy to call confidently as right ones; real human
 errors sit on ambiguous examples, so with a strong network it *under*-counts (2,785 of
 4,505 on CIFAR-10N ``aggre`` with a ResNet-18), while with a weak model the model's own
-mistakes look like confident disagreements and it *over*-counts (1.5 to 8 times on the
-suite). The posterior's sum does not count the model's uncertain mistakes as errors, and
-the sharpening corrects the soft tails of strong networks' probabilities (a wrong label
-at ``p = 0.05`` is nearly always wrong there, yet a calibrated reading would call it
-plausible); docs/detectors.md compares it with the other count estimators by count error.
+mistakes look like confident disagreements and it *over*-counts (the count table of
+docs/detectors.md). The posterior's sum does not count the model's uncertain mistakes as errors, and
+the sharpening undoes part of the softening that fitting noisy labels leaves in any
+model's probabilities (soft tails let a calibrated reading call a wrong label plausible);
+docs/detectors.md compares it with the other count estimators (the ``auto[...]``
+ablations of ``labelnoise.bench``) by count error and F1.
 
 *Which ones?* Two signals, mixed by rank:
 
