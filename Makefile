@@ -18,16 +18,18 @@ $(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(PIP) install -q "$(TORCH)"
-	$(PIP) install -q -e ".[cli,report,images,progress,parquet,dask,ann,test,parity]" "$(TORCH)" ruff mypy
+	$(PIP) install -q -e ".[cli,report,images,progress,parquet,dask,ann,vision,text,rdata,test,parity]" "$(TORCH)" ruff mypy
 	touch $@
 
 # Headless Chromium for the report's browser test (Debian packages); the test skips without it.
 browser:
 	sh scripts/install-browser.sh || echo "browser: could not install Chromium; the browser test will skip"
 
-# Fashion-MNIST (Debian package dataset-fashion-mnist) for its tests; they skip without it.
+# Fashion-MNIST (Debian package dataset-fashion-mnist) and the yeast multi-label set (the
+# data folder of Debian's r-cran-mlr) for their tests; they skip without them.
 data:
 	sh scripts/install-fashion-mnist.sh || echo "data: could not install Fashion-MNIST; its tests will skip"
+	sh scripts/install-yeast.sh || echo "data: could not install the yeast data; its tests will skip"
 
 demo: $(VENV)/.demo-installed
 	$(BIN)/python -m labelnoise

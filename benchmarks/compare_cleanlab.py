@@ -10,6 +10,11 @@ possible the lifetime ``ru_maxrss`` is used instead (an over-estimate that inclu
 cleanlab's default ``n_jobs`` forks worker processes whose memory is not in this number;
 their largest peak is stored in the JSON results as ``children_peak_mib``.
 
+Every speed-up is taken against the *faster* of cleanlab's two settings for the same
+call (``n_jobs=1``, or its default process pool), measured in the same run: a user
+compares against the fastest way to run the peer. labelnoise runs with its default
+(``n_jobs=1``) and, for the main call, also with ``n_jobs=-1`` (every core).
+
 Inputs are realistic and seeded: the softmax of Gaussian logits whose true class gets a
 random boost, with ~15% of labels flipped uniformly to another class. They are generated in
 chunks into ``.npy`` files under ``--workdir`` (kept and reused when given).
@@ -43,10 +48,10 @@ import numpy as np
 
 SHAPES = ("1Mx100", "5Mx10", "50kx1000")
 QUICK_SHAPES = ("100kx100", "500kx10", "5kx1000")
-#: Speed-up targets over cleanlab's default find_label_issues, by shape.
-SPEED_TARGETS = {"1Mx100": 10.0, "5Mx10": 5.0, "50kx1000": 5.0}
+#: Speed-up targets over cleanlab's faster setting (n_jobs=1 or default), by shape.
+SPEED_TARGETS = {"1Mx100": 10.0, "5Mx10": 10.0, "50kx1000": 10.0}
 #: Peak memory added by labelnoise's calls, as a multiple of the pred_probs array.
-MEMORY_TARGET = 1.25
+MEMORY_TARGET = 0.5
 FLIP_RATE = 0.15
 OTHER_METHODS = (
     "prune_by_class",
@@ -136,12 +141,12 @@ def _cleanlab_find(filter_by: str, n_jobs: int | None) -> Any:
     return make
 
 
-def _labelnoise_find(method: str) -> Any:
+def _labelnoise_find(method: str, n_jobs: int | None = 1) -> Any:
     def make() -> Any:
         from labelnoise import find_label_issues
 
         def run(labels: Any, pp: Any) -> Any:
-            return find_label_issues(labels, pp, method=method)
+            return find_label_issues(labels, pp, method=method, n_jobs=n_jobs)
 
         return run, lambda issues: {"mask": issues.mask}
 
@@ -186,6 +191,8 @@ def _labelnoise_scores() -> Any:
 
 CL_DEFAULT = "cleanlab find_label_issues (default n_jobs)"
 CL_SERIAL = "cleanlab find_label_issues (n_jobs=1)"
+LN_MAIN = "labelnoise find_label_issues"
+LN_THREADS = "labelnoise find_label_issues (n_jobs=-1)"
 CL_ESTIMATE = "cleanlab estimate_py_and_noise_matrices_from_probabilities"
 CL_SCORES = "cleanlab get_label_quality_scores"
 
@@ -202,8 +209,8 @@ def build_calls() -> dict[str, Call]:
     calls = [
         Call(CL_DEFAULT, "cleanlab", None, _cleanlab_find("prune_by_noise_rate", None)),
         Call(CL_SERIAL, "cleanlab", None, _cleanlab_find("prune_by_noise_rate", 1)),
-        Call("labelnoise find_label_issues", "labelnoise", CL_SERIAL,
-             _labelnoise_find("prune_by_noise_rate")),
+        Call(LN_MAIN, "labelnoise", CL_SERIAL, _labelnoise_find("prune_by_noise_rate")),
+        Call(LN_THREADS, "labelnoise", CL_SERIAL, _labelnoise_find("prune_by_noise_rate", -1)),
         Call(CL_ESTIMATE, "cleanlab", None, _cleanlab_estimate),
         Call("labelnoise estimate_noise", "labelnoise", CL_ESTIMATE, _labelnoise_estimate),
         Call(CL_SCORES, "cleanlab", None, _cleanlab_scores),
@@ -218,8 +225,8 @@ def build_calls() -> dict[str, Call]:
 
 
 CALLS = build_calls()
-CORE_CALLS = list(CALLS)[:7]
-METHOD_CALLS = list(CALLS)[7:]
+CORE_CALLS = list(CALLS)[:8]
+METHOD_CALLS = list(CALLS)[8:]
 
 
 # --------------------------------------------------------------------------- worker
@@ -357,7 +364,7 @@ def identical(record: dict, records: dict[str, dict]) -> str:
     peers = [call.peer] if call.peer else []
     if record["call"] == CL_SERIAL:
         peers = [CL_DEFAULT]
-    if record["call"] == "labelnoise find_label_issues":
+    if record["call"] in (LN_MAIN, LN_THREADS):
         peers.append(CL_DEFAULT)
     if not peers:
         return "—"
@@ -379,20 +386,37 @@ def _ratio(numerator: dict | None, record: dict) -> str:
     return f"{numerator['median_s'] / record['median_s']:.2f}×"
 
 
+def _setting(name: str) -> str:
+    """Which of cleanlab's settings a cleanlab row ran with."""
+    if name == CL_DEFAULT:
+        return "default pool"
+    return "n_jobs=1" if name.endswith("(n_jobs=1)") else "no n_jobs option"
+
+
+def fastest_peer(name: str, records: dict[str, dict]) -> dict | None:
+    """The faster of cleanlab's settings computing what row ``name`` computes: for
+    ``find_label_issues`` with the default method, ``n_jobs=1`` or the default pool."""
+    peer = CALLS[name].peer
+    if peer is None:
+        return None
+    options = [records.get(peer)]
+    if peer == CL_SERIAL:
+        options.append(records.get(CL_DEFAULT))
+    timed = [r for r in options if r is not None and not r.get("failed")]
+    return min(timed, key=lambda r: r["median_s"]) if timed else None
+
+
 def table_rows(shape: str, records: dict[str, dict]) -> list[str]:
     rows = []
     for name, record in records.items():
         if record.get("failed"):
             rows.append(f"| {shape} | {name} | failed | | | | | | |")
             continue
-        call = CALLS[name]
-        peer = records.get(call.peer) if call.peer else None
-        if name == CL_SERIAL:
-            peer = None
+        best = fastest_peer(name, records)
+        best_name = "—" if best is None else _setting(best["call"])
         rows.append(
             f"| {shape} | {name} | {record['median_s']:.3f} | {record['median_cpu_s']:.3f} "
-            f"| {_ratio(records.get(CL_DEFAULT), record)} "
-            f"| {_ratio(peer, record) if call.peer else '—'} "
+            f"| {_ratio(best, record)} | {best_name} "
             f"| {record['peak_added_mib']:.0f} "
             f"| {record['peak_added_mib'] / record['array_mib']:.2f} "
             f"| {identical(record, records)} |"
@@ -402,18 +426,17 @@ def table_rows(shape: str, records: dict[str, dict]) -> list[str]:
 
 HEADER = [
     "| shape | tool / call | median s | median CPU s "
-    "| speed-up vs cleanlab default find_label_issues "
-    "| speed-up vs cleanlab peer (n_jobs=1) "
+    "| speed-up vs cleanlab's faster setting | (that setting) "
     "| peak RSS added MiB | × pred_probs size | identical to cleanlab |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---|",
+    "|---|---|---:|---:|---:|---|---:|---:|---|",
 ]
 
 
 def targets(results: dict[str, dict[str, dict]]) -> list[str]:
     lines = []
     for shape, records in results.items():
-        base, ours = records.get(CL_DEFAULT), records.get("labelnoise find_label_issues")
-        if not base or not ours or base.get("failed") or ours.get("failed"):
+        base, ours = fastest_peer(LN_MAIN, records), records.get(LN_MAIN)
+        if not base or not ours or ours.get("failed"):
             continue
         speed = base["median_s"] / ours["median_s"]
         goal = SPEED_TARGETS.get(shape)
@@ -423,7 +446,8 @@ def targets(results: dict[str, dict[str, dict]]) -> list[str]:
             else f"(target ≥{goal:g}×) — " + ("met" if speed >= goal else "**not met**")
         )
         lines.append(
-            f"- {shape}: find_label_issues {speed:.1f}× faster than cleanlab default {verdict}"
+            f"- {shape}: find_label_issues {speed:.1f}× faster than cleanlab's faster setting "
+            f"({base['call']}, {base['median_s']:.3f} s) {verdict}"
         )
         for name, rec in records.items():
             if CALLS[name].tool == "labelnoise" and not rec.get("failed"):

@@ -37,8 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compare_cleanlab import MIB, make_inputs, parse_shape
 
 import labelnoise
-from labelnoise._validation import check_problem
-from labelnoise.detect import _prune
+from labelnoise._validation import check_n_jobs, check_problem
+from labelnoise.detect import _cut, _prune
 from labelnoise.detect._prune import prune_by_noise_rate, prune_count_matrix
 from labelnoise.noise._counts import calibrate_confident_joint
 from labelnoise.noise._pass import (
@@ -75,7 +75,7 @@ def measure(func: Callable[[], Any], repeats: int) -> tuple[Any, float, float, f
     return result, statistics.median(times), statistics.median(cpus), max(added)
 
 
-def stages(labels: np.ndarray, pp: np.ndarray, repeats: int) -> list[tuple[Any, ...]]:
+def stages(labels: np.ndarray, pp: np.ndarray, repeats: int, n_jobs: int) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
 
     def step(name: str, func: Callable[[], Any]) -> Any:
@@ -83,7 +83,9 @@ def stages(labels: np.ndarray, pp: np.ndarray, repeats: int) -> list[tuple[Any, 
         rows.append((name, seconds, cpu, mib))
         return result
 
-    problem = step("check_problem (validation scan)", lambda: check_problem(labels, pp))
+    problem = step(
+        "check_problem (validation scan)", lambda: check_problem(labels, pp, n_jobs=n_jobs)
+    )
     index = step(
         "  class_index (stable argsort of labels)",
         lambda: class_index(problem.labels, problem.n_classes),
@@ -112,7 +114,7 @@ def stages(labels: np.ndarray, pp: np.ndarray, repeats: int) -> list[tuple[Any, 
     cells = cells[quota.flat[cells] < stats.index.counts[cells // quota.shape[0]]]
     step(
         "  _boundary_cut (sampled margin floor, then contested pairs: histogram, cut)",
-        lambda: _prune._boundary_cut(
+        lambda: _cut.boundary_cut(
             problem, stats, cells, quota.flat[cells], np.zeros(problem.n, bool), None
         ),
     )
@@ -125,7 +127,10 @@ def stages(labels: np.ndarray, pp: np.ndarray, repeats: int) -> list[tuple[Any, 
         "quality_scores(self_confidence)", lambda: quality_scores(problem, "self_confidence")
     )
     step("rank flagged (flatnonzero + argsort)", lambda: _rank(mask, scores))
-    step("find_label_issues (public, end to end)", lambda: labelnoise.find_label_issues(labels, pp))
+    step(
+        "find_label_issues (public, end to end)",
+        lambda: labelnoise.find_label_issues(labels, pp, n_jobs=n_jobs),
+    )
     return rows
 
 
@@ -153,17 +158,17 @@ def diagnostics(labels: np.ndarray, pp: np.ndarray) -> list[str]:
     )  # fmt: skip
     quota = _quota(matrix, stats.index.counts)
     exact_calls: list[Any] = []
-    original = _prune._exact_cells
+    original = _prune.exact_cells
 
     def counting(*args: Any) -> Any:
         exact_calls.extend(args[2])
         return original(*args)
 
-    _prune._exact_cells = counting
+    _prune.exact_cells = counting
     try:
         prune_by_noise_rate(problem, stats, matrix, min_examples_per_class=1)
     finally:
-        _prune._exact_cells = original
+        _prune.exact_cells = original
     contested = int(np.count_nonzero(stats.argmax != problem.labels))
     return [
         f"- off-diagonal cells with a non-zero quota: {int(np.count_nonzero(quota))} "
@@ -174,10 +179,10 @@ def diagnostics(labels: np.ndarray, pp: np.ndarray) -> list[str]:
     ]
 
 
-def profile(labels: np.ndarray, pp: np.ndarray, top: int) -> str:
+def profile(labels: np.ndarray, pp: np.ndarray, top: int, n_jobs: int) -> str:
     profiler = cProfile.Profile()
     profiler.enable()
-    labelnoise.find_label_issues(labels, pp)
+    labelnoise.find_label_issues(labels, pp, n_jobs=n_jobs)
     profiler.disable()
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
@@ -191,21 +196,23 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", type=Path, help="reuse inputs made by compare_cleanlab.py")
     parser.add_argument("--top", type=int, default=25, help="cProfile rows to print")
+    parser.add_argument("--n-jobs", type=int, help="threads over row blocks (default: all)")
     args = parser.parse_args()
+    n_jobs = check_n_jobs(args.n_jobs, func="profile_stages")
     n, k = parse_shape(args.shape)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="labelnoise-prof-"))
     labels_path, pp_path = make_inputs(n, k, args.seed, workdir / args.shape)
     labels, pp = np.load(labels_path), np.load(pp_path)
     array_mib = pp.nbytes / MIB
-    print(f"{args.shape} float32: pred_probs {array_mib:.0f} MiB\n")
+    print(f"{args.shape} float32: pred_probs {array_mib:.0f} MiB, n_jobs={n_jobs}\n")
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     print("| stage | median s | median CPU s | peak RSS added MiB | × pred_probs |")
     print("|---|---:|---:|---:|---:|")
-    for name, seconds, cpu, mib in stages(labels, pp, args.repeats):
+    for name, seconds, cpu, mib in stages(labels, pp, args.repeats, n_jobs):
         print(f"| {name} | {seconds:.3f} | {cpu:.3f} | {mib:.0f} | {mib / array_mib:.2f} |")
     print(f"\nload average after: {os.getloadavg()[0]:.1f}")
     print("\n" + "\n".join(diagnostics(labels, pp)) + "\n")
-    print(profile(labels, pp, args.top))
+    print(profile(labels, pp, args.top, n_jobs))
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ import numpy as np
 from PIL import Image
 
 from labelnoise.datasets import load_cifar10
-from labelnoise.demo import load_label_errors
+from labelnoise.demo import load_bundled_label_errors
 from labelnoise.detect import find_label_issues
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +37,7 @@ TARGET = ROOT / "src" / "labelnoise" / "data" / "cifar10_test_thumbnails.zip"
 
 def flagged_rows() -> np.ndarray:
     """Rows of the CIFAR-10 test set that the demo flags, ascending."""
-    data = load_label_errors("cifar10")
+    data = load_bundled_label_errors("cifar10")
     classes = list(data.classes)
     issues = find_label_issues(np.asarray(classes)[data.labels], data.pred_probs, classes=classes)
     return np.sort(issues.indices)
@@ -59,7 +59,7 @@ def main(argv: list[str]) -> None:
     archive_path = source / "cifar10-jpg" / "cifar10_jpg.zip"
     labels = np.load(source / "label-errors" / "cifar10_test_labels.npy").astype(np.int64)
     rows = flagged_rows()
-    classes = load_label_errors("cifar10").classes
+    classes = load_bundled_label_errors("cifar10").classes
     names = member_names(labels, classes)
     reference = load_cifar10(archive_path, labels=labels, split="test", subset=rows).X
     with (

@@ -19,24 +19,10 @@ have_files() {
 if have_files; then
     exit 0
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "install-fashion-mnist: apt-get not found; put the Fashion-MNIST IDX files in $FOLDER by hand" >&2
-    echo "install-fashion-mnist: (the Fashion-MNIST tests are skipped without them)" >&2
-    exit 0
-fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-        SUDO="sudo"
-    else
-        echo "install-fashion-mnist: not root and no sudo; run: apt-get install dataset-fashion-mnist" >&2
-        exit 0
-    fi
-fi
-# Refresh the package lists only when apt does not know the package yet.
-if ! apt-cache show dataset-fashion-mnist >/dev/null 2>&1; then
-    $SUDO apt-get update -qq || echo "install-fashion-mnist: apt-get update failed" >&2
-fi
+NAME=install-fashion-mnist
+PACKAGE=dataset-fashion-mnist
+HINT="put the Fashion-MNIST IDX files in $FOLDER by hand (the Fashion-MNIST tests are skipped without them)"
+. "$(dirname "$0")/apt-setup.sh"
 if ! DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
     dataset-fashion-mnist >/dev/null; then
     echo "install-fashion-mnist: apt-get install dataset-fashion-mnist failed; the Fashion-MNIST tests will skip" >&2

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import doctest
-import importlib
-import pkgutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -500,24 +497,6 @@ def test_public_surface():
     assert issubclass(labelnoise.InputTypeError, TypeError)
     assert issubclass(labelnoise.InputTypeError, labelnoise.InputError)
     assert isinstance(labelnoise.__version__, str)
-
-
-def _core_modules():
-    names = ["labelnoise"]
-    for sub in ("detect", "noise", "scores"):
-        package = importlib.import_module(f"labelnoise.{sub}")
-        names.append(package.__name__)
-        names += [m.name for m in pkgutil.iter_modules(package.__path__, package.__name__ + ".")]
-    names += ["labelnoise._validation", "labelnoise._errors", "labelnoise._chunks"]
-    return names
-
-
-@pytest.mark.parametrize("module_name", _core_modules())
-def test_docstring_examples(module_name):
-    """The examples in the docstrings run and print what they say."""
-    module = importlib.import_module(module_name)
-    failed, _ = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE, verbose=False)
-    assert failed == 0
 
 
 def test_public_functions_have_examples():

@@ -257,9 +257,9 @@ def test_margin_floor_and_second_read_match_cleanlab(seed, problem, oracle, monk
         dtype=[np.float32, np.float64][seed % 2],
     )
     n_sample = int(rng.integers(8, 50)) * case.n_classes
-    monkeypatch.setattr("labelnoise.detect._prune._FLOOR_SAMPLE", n_sample)
-    monkeypatch.setattr("labelnoise.detect._prune._PAIRS_PER_WANTED", [0.2, 1, 3][seed % 3])
-    monkeypatch.setattr("labelnoise.detect._prune._KEEP_PAIRS_FRACTION", [0.5, 0.0][seed % 2])
+    monkeypatch.setattr("labelnoise.detect._cut._FLOOR_SAMPLE", n_sample)
+    monkeypatch.setattr("labelnoise.detect._cut._PAIRS_PER_WANTED", [0.2, 1, 3][seed % 3])
+    monkeypatch.setattr("labelnoise.detect._cut._KEEP_PAIRS_FRACTION", [0.5, 0.0][seed % 2])
     for method in PRUNE_METHODS:
         expected = oracle.find_label_issues(case.labels, case.pred_probs, method)
         got = find_label_issues(case.labels, case.pred_probs, method=method)
@@ -269,19 +269,19 @@ def test_margin_floor_and_second_read_match_cleanlab(seed, problem, oracle, monk
 def test_margin_floor_is_used_and_can_leave_cells_short(problem, monkeypatch):
     """The floor shortcut really runs on large inputs, and a floor that leaves cells short
     sends them to the retry without it (so the test above exercises both branches)."""
-    from labelnoise.detect import _prune
+    from labelnoise.detect import _cut
 
     calls = []
-    original = _prune._cut_pass
+    original = _cut._cut_pass
 
     def spy(*args):
         short, starved = original(*args)
         calls.append((args[-1], args[2].size, short.copy(), starved.copy()))
         return short, starved
 
-    monkeypatch.setattr(_prune, "_cut_pass", spy)
-    monkeypatch.setattr(_prune, "_FLOOR_SAMPLE", 160)
-    monkeypatch.setattr(_prune, "_PAIRS_PER_WANTED", 0.2)
+    monkeypatch.setattr(_cut, "_cut_pass", spy)
+    monkeypatch.setattr(_cut, "_FLOOR_SAMPLE", 160)
+    monkeypatch.setattr(_cut, "_PAIRS_PER_WANTED", 0.2)
     case = problem(41_999, n=3000, n_classes=10, noise=0.3, dtype=np.float32)
     find_label_issues(case.labels, case.pred_probs)
     assert calls[0][0] > 0  # a positive floor on the first try
@@ -294,19 +294,19 @@ def test_cells_tied_at_the_cut_skip_the_retry(problem, oracle, monkeypatch):
     """A cell with enough margins above the floor but equal margins at its cut goes
     straight to the exact fallback (a retry without the floor would meet the same tie),
     and the answer is still cleanlab's."""
-    from labelnoise.detect import _prune
+    from labelnoise.detect import _cut
 
     calls = []
-    original = _prune._cut_pass
+    original = _cut._cut_pass
 
     def spy(*args):
         short, starved = original(*args)
         calls.append((short.copy(), starved.copy()))
         return short, starved
 
-    monkeypatch.setattr(_prune, "_cut_pass", spy)
-    monkeypatch.setattr(_prune, "_FLOOR_SAMPLE", 400)
-    monkeypatch.setattr(_prune, "_PAIRS_PER_WANTED", 3)
+    monkeypatch.setattr(_cut, "_cut_pass", spy)
+    monkeypatch.setattr(_cut, "_FLOOR_SAMPLE", 400)
+    monkeypatch.setattr(_cut, "_PAIRS_PER_WANTED", 3)
     case = problem(41_998, n=3000, n_classes=10, noise=0.3, decimals=1)
     got = find_label_issues(case.labels, case.pred_probs)
     expected = oracle.find_label_issues(case.labels, case.pred_probs, "prune_by_noise_rate")

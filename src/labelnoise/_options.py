@@ -13,7 +13,14 @@ import numpy as np
 
 from labelnoise._errors import InputError, InputTypeError
 
-__all__ = ["check_bool", "check_choice", "check_chunk_size", "check_fraction", "check_int"]
+__all__ = [
+    "check_bool",
+    "check_choice",
+    "check_chunk_size",
+    "check_fraction",
+    "check_int",
+    "check_n_jobs",
+]
 
 
 def check_choice(value: Any, *, name: str, func: str, choices: Collection[Any]) -> Any:
@@ -74,3 +81,33 @@ def check_fraction(value: Any, *, name: str, func: str) -> float:
 def check_chunk_size(value: Any, *, func: str) -> int | None:
     """``chunk_size``: ``None`` (automatic) or a row count >= 1."""
     return None if value is None else check_int(value, name="chunk_size", func=func, minimum=1)
+
+
+def check_n_jobs(value: Any, *, func: str) -> int:
+    """``n_jobs``: threads for the passes over ``pred_probs``, as joblib counts them.
+
+    ``None`` means every core this process may use (its CPU affinity and cgroup quota,
+    through :func:`joblib.cpu_count`); a negative value ``-m`` means all but ``m - 1`` of
+    them, so ``-1`` is all; a positive value is taken as it is.
+    """
+    from joblib import cpu_count
+
+    cores = int(cpu_count())
+    if value is None:
+        return cores
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value == 0:
+        raise InputError(
+            "n_jobs",
+            f"The 'n_jobs' parameter of {func} must be None or a non-zero int (-1 for every "
+            f"core). Got {value!r} instead.",
+        )
+    jobs = int(value)
+    if jobs < 0:
+        jobs = cores + 1 + jobs
+        if jobs < 1:
+            raise InputError(
+                "n_jobs",
+                f"The 'n_jobs' parameter of {func} is {value}, which leaves no thread on "
+                f"{cores} cores; pass -1 for every core or a positive count.",
+            )
+    return jobs

@@ -10,7 +10,7 @@ import pytest
 
 from labelnoise import InputError, find_label_issues
 from labelnoise.bench import TestSetAudit, audit_test_set, corrected_accuracy
-from labelnoise.demo import load_label_errors
+from labelnoise.demo import load_bundled_label_errors
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -51,7 +51,7 @@ def test_find_kwargs_are_passed(problem):
 
 def test_bundled_cifar10_review():
     """The paper's numbers: 54 confirmed errors among 275 reviewed CIFAR-10 candidates."""
-    data = load_label_errors("cifar10")
+    data = load_bundled_label_errors("cifar10")
     audit = audit_test_set(data.labels, data.pred_probs, verified=data.verified)
     assert isinstance(audit, TestSetAudit)
     assert (audit.n_flagged, audit.n_confirmed, audit.n_confirmed_total) == (284, 49, 54)

@@ -182,6 +182,21 @@ def test_audit_report_failure_keeps_issues_csv(tmp_path, run, monkeypatch):
     assert result.code == 1
     lines = result.err.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.err
-    assert "issues.csv was written" in lines[0] and "the figure could not be drawn" in lines[0]
-    assert sorted(p.name for p in out.iterdir()) == ["issues.csv"]  # no report, no temp file
+    assert "issues.csv and" in lines[0] and "health.csv were written" in lines[0]
+    assert "the report could not be (the figure could not be drawn)" in lines[0]
+    assert sorted(p.name for p in out.iterdir()) == ["health.csv", "issues.csv"]  # no temp file
     assert len(pd.read_csv(out / "issues.csv")) > 0
+    again = run(
+        "audit",
+        tmp_path / "data.csv",
+        "--label",
+        "y",
+        "--cv",
+        "3",
+        "--out",
+        out,
+        "--checks",
+        "none",
+        "--force",
+    )
+    assert again.code == 1 and "issues.csv was written, but the report" in again.err

@@ -160,7 +160,15 @@ def test_help(run, command):
 
 
 def test_help_lists_exactly_the_commands(run):
-    assert sorted(cli.commands) == ["audit", "bench", "demo", "find", "report", "simulate"]
+    assert sorted(cli.commands) == [
+        "audit",
+        "bench",
+        "consensus",
+        "demo",
+        "find",
+        "report",
+        "simulate",
+    ]
     result = run("--help")
     for command in cli.commands:
         assert command in result.out

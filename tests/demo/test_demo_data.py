@@ -15,7 +15,7 @@ from labelnoise._errors import InputError
 from labelnoise.bench import audit_flags
 from labelnoise.datasets import load_cifar10
 from labelnoise.datasets import load_label_errors as load_from_folder
-from labelnoise.demo import load_label_errors, load_thumbnails, review_notes
+from labelnoise.demo import load_bundled_label_errors, load_thumbnails, review_notes
 from labelnoise.demo._images import THUMBNAILS_FILE
 from labelnoise.detect import LabelIssues
 
@@ -24,7 +24,7 @@ SOURCE = Path(os.environ.get("LABELNOISE_DATA", Path(__file__).parents[3] / "sha
 
 @pytest.mark.parametrize(("name", "n_errors"), [("cifar10", 54), ("mnist", 15)])
 def test_bundle_shapes(name, n_errors):
-    data = load_label_errors(name)
+    data = load_bundled_label_errors(name)
     assert data.pred_probs.shape == (10000, 10) and data.pred_probs.dtype == np.float64
     assert data.labels.shape == (10000,) and len(data.classes) == 10
     assert int(data.verified_error.sum()) == n_errors
@@ -32,7 +32,7 @@ def test_bundle_shapes(name, n_errors):
 
 
 def test_cifar10_numbers_of_the_paper():
-    data = load_label_errors("cifar10")
+    data = load_bundled_label_errors("cifar10")
     issues = labelnoise.find_label_issues(data.labels, data.pred_probs)
     review = audit_flags(issues, verified=data.verified)
     assert (review.n_flagged, review.n_flagged_reviewed, review.n_confirmed) == (284, 240, 49)
@@ -42,7 +42,7 @@ def test_cifar10_numbers_of_the_paper():
 
 def test_review_by_hand():
     """audit_flags on the bundled review against an obvious loop over its records."""
-    data = load_label_errors("mnist")
+    data = load_bundled_label_errors("mnist")
     mask = np.zeros(10000, dtype=bool)
     mask[data.candidate_ids[::3]] = True
     mask[:50] = True
@@ -71,8 +71,8 @@ def test_review_by_hand():
 
 
 def test_unknown_name():
-    with pytest.raises(InputError, match="The 'name' parameter of load_label_errors"):
-        load_label_errors("imagenet")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="The 'name' parameter of load_bundled_label_errors"):
+        load_bundled_label_errors("imagenet")  # type: ignore[arg-type]
 
 
 @pytest.mark.realdata
@@ -82,7 +82,7 @@ def test_bundle_equals_source(name):
     folder = SOURCE / "label-errors"
     if not folder.exists():
         pytest.skip(f"{folder} not present")
-    data = load_label_errors(name)
+    data = load_bundled_label_errors(name)
     original = load_from_folder(folder, dataset=name)
     for field in ("labels", "pred_probs", "candidate_ids", "guessed_labels", "votes"):
         np.testing.assert_array_equal(getattr(data, field), getattr(original, field), field)
@@ -96,7 +96,7 @@ def test_bundle_equals_source(name):
 
 def test_thumbnails_cover_the_flagged_rows():
     """The bundle holds a picture for exactly the CIFAR-10 rows that the demo flags."""
-    data = load_label_errors("cifar10")
+    data = load_bundled_label_errors("cifar10")
     thumbs = load_thumbnails()
     flagged = labelnoise.find_label_issues(data.labels, data.pred_probs).indices
     np.testing.assert_array_equal(thumbs.rows, np.sort(flagged))
@@ -117,6 +117,9 @@ def test_thumbnails_equal_source():
         pytest.skip(f"{archive} not present")
     thumbs = load_thumbnails()
     original = load_cifar10(
-        archive, labels=load_label_errors("cifar10").labels, split="test", subset=thumbs.rows
+        archive,
+        labels=load_bundled_label_errors("cifar10").labels,
+        split="test",
+        subset=thumbs.rows,
     )
     np.testing.assert_array_equal(thumbs.images, original.X)

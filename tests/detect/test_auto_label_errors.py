@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from labelnoise import find_label_issues
-from labelnoise.demo import load_label_errors
+from labelnoise.demo import load_bundled_label_errors
 
 
 def _precision(indices, verified):
@@ -18,7 +18,7 @@ def _precision(indices, verified):
 
 @pytest.mark.parametrize("name", ["mnist", "cifar10"])
 def test_auto_is_at_least_as_precise_as_the_default_on_reviewed_rows(name):
-    data = load_label_errors(name)
+    data = load_bundled_label_errors(name)
     default = find_label_issues(data.labels, data.pred_probs)
     auto = find_label_issues(data.labels, data.pred_probs, method="auto")
     count = len(default)

@@ -179,3 +179,50 @@ def test_input_errors(problem, kwargs, match):
     case = _case(problem)
     with pytest.raises(InputError, match=match):
         render_report(case.labels, case.pred_probs, **kwargs)
+
+
+def _health_case(problem):
+    from labelnoise.health import check_health
+
+    case = _case(problem)
+    rng = np.random.default_rng(3)
+    features = rng.normal(size=(case.labels.size, 16))
+    features[7] = features[200]  # one planted copy
+    images = rng.integers(0, 256, (case.labels.size, 8, 8, 3), dtype=np.uint8)
+    health = check_health(features, labels=case.labels, pred_probs=case.pred_probs, random_state=0)
+    return case, images, health
+
+
+def test_health_section_at_the_top_with_thumbnails(problem):
+    case, images, health = _health_case(problem)
+    html = render_report(case.labels, case.pred_probs, images=images, health=health, top=5)
+    assert html.index('id="data-health"') < html.index('id="how-to-read"')
+    assert html.count('class="health-summary"') == 1
+    for name in health.results:
+        assert f'id="health-{name}"' in html
+    part = html[html.index('id="health-duplicates"') :]
+    part = part[: part.index("</section>")]
+    groups = re.findall(r'<div class="group">(.*?)</div>', part)
+    assert len(groups) == 1
+    uris = re.findall(r'<img src="([^"]+)" alt="row (\d+)"', groups[0])
+    assert sorted(int(row) for _, row in uris) == [7, 200]
+    assert _decode(uris[0][0]).size[0] >= 8
+    without = render_report(case.labels, case.pred_probs, top=5)
+    assert 'id="data-health"' not in without
+
+
+def test_health_rows_without_images(problem):
+    case, _, health = _health_case(problem)
+    html = render_report(case.labels, case.pred_probs, health=health, top=5)
+    assert '<span class="row">#7</span><span class="row">#200</span>' in html
+
+
+def test_health_input_errors(problem):
+    from labelnoise.health import check_health
+
+    case, _, _ = _health_case(problem)
+    with pytest.raises(InputError, match=r"health: expected a HealthReport .* got str"):
+        render_report(case.labels, case.pred_probs, health="duplicates")
+    small = check_health(labels=case.labels[:10], checks=["class_imbalance"])
+    with pytest.raises(InputError, match="its class_imbalance check describes 10 rows, not 240"):
+        render_report(case.labels, case.pred_probs, health=small)

@@ -166,8 +166,8 @@ def audit_flags(issues: LabelIssues, *, verified: Mapping[int, bool]) -> TestSet
     --------
     >>> import labelnoise
     >>> from labelnoise.bench import audit_flags
-    >>> from labelnoise.demo import load_label_errors
-    >>> data = load_label_errors("cifar10")
+    >>> from labelnoise.demo import load_bundled_label_errors
+    >>> data = load_bundled_label_errors("cifar10")
     >>> issues = labelnoise.find_label_issues(data.labels, data.pred_probs)
     >>> audit = audit_flags(issues, verified=data.verified)
     >>> audit.n_flagged, audit.n_flagged_reviewed, audit.n_confirmed, audit.n_confirmed_total

@@ -15,7 +15,13 @@ from labelnoise.bench import TestSetAudit, audit_flags
 from labelnoise.cli._console import literal, make_console, progress_bar
 from labelnoise.cli._inputs import debug_option, force_option, issues_frame
 from labelnoise.cli._output import claim_output, csv_text, write_atomic
-from labelnoise.demo import DATASETS, DemoName, load_label_errors, load_thumbnails, review_notes
+from labelnoise.demo import (
+    DATASETS,
+    DemoName,
+    load_bundled_label_errors,
+    load_thumbnails,
+    review_notes,
+)
 from labelnoise.detect import find_label_issues
 from labelnoise.noise import estimate_noise
 
@@ -38,7 +44,7 @@ def _run(name: str, out: Path, force: bool) -> tuple[TestSetAudit, Path]:
     """Find issues in one bundled dataset; write its issues CSV and HTML report."""
     from labelnoise.report import render_report
 
-    data = load_label_errors(cast(DemoName, name))
+    data = load_bundled_label_errors(cast(DemoName, name))
     classes = list(data.classes)
     labels = np.asarray(classes)[data.labels]
     issues = find_label_issues(labels, data.pred_probs, classes=classes)

@@ -17,6 +17,7 @@ from labelnoise import __version__
 from labelnoise._errors import InputError
 from labelnoise.cli._audit import audit
 from labelnoise.cli._bench import bench
+from labelnoise.cli._consensus import consensus_command
 from labelnoise.cli._demo import demo
 from labelnoise.cli._errors import BadInput, one_line
 from labelnoise.cli._find import find
@@ -45,7 +46,7 @@ def cli() -> None:
     """
 
 
-for _command in (find, audit, report, demo, simulate, bench):
+for _command in (find, audit, report, demo, simulate, bench, consensus_command):
     cli.add_command(_command)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,7 +18,21 @@ import pandas as pd
 if TYPE_CHECKING:
     from sklearn.base import BaseEstimator
 
-__all__ = ["MODELS", "Design", "build_model", "cross_val_pred_probs", "design"]
+__all__ = [
+    "MODELS",
+    "PROBE_C",
+    "Design",
+    "Raw",
+    "build_model",
+    "cross_val_pred_probs",
+    "design",
+    "embed_raw",
+    "embedding_probe",
+]
+
+#: Inverse regularisation of the logistic-regression probe on pretrained embeddings
+#: (standardized features; 0.05 is the probe of ``docs/audit.md``).
+PROBE_C = 0.05
 
 #: Tables with fewer rows are fitted on one thread.
 SMALL_TABLE_ROWS = 20_000
@@ -107,6 +122,23 @@ MODELS: dict[str, Callable[[Design], BaseEstimator]] = {
 }
 
 
+def embedding_probe(name: str) -> BaseEstimator:
+    """The probe fitted on pretrained embeddings: standardized logistic regression by default.
+
+    A linear probe is the standard read-out of a frozen encoder: fast, hard to overfit,
+    and its probabilities are calibrated well enough for confident learning.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    if name == "hist-gradient-boosting":
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        return HistGradientBoostingClassifier(random_state=0)
+    return make_pipeline(StandardScaler(), LogisticRegression(C=PROBE_C, max_iter=1000))
+
+
 def build_model(name: str, data: Design) -> BaseEstimator:
     """Build the named model for ``data`` (``"auto"`` chooses by the presence of text)."""
     if name == "auto":
@@ -116,7 +148,7 @@ def build_model(name: str, data: Design) -> BaseEstimator:
 
 def cross_val_pred_probs(
     model: BaseEstimator,
-    data: Design,
+    data: Design | np.ndarray,
     codes: np.ndarray,
     n_classes: int,
     *,
@@ -134,8 +166,8 @@ def cross_val_pred_probs(
     ----------
     model : estimator
         Unfitted classifier with ``predict_proba``; cloned for each fold.
-    data : Design
-        Model inputs.
+    data : Design or ndarray of shape (n, d)
+        Model inputs (a table, or embeddings).
     codes : ndarray of int, shape (n,)
         Label codes ``0..n_classes-1``.
     n_classes : int
@@ -161,7 +193,82 @@ def cross_val_pred_probs(
     # a busy machine), so fit single-threaded there.
     threads = 1 if n < SMALL_TABLE_ROWS else None
     with threadpool_limits(limits=threads):
-        probs = cross_validate(model, data.X, codes, cv=folds, progress=on_fold or False)
+        X = data.X if isinstance(data, Design) else data
+        probs = cross_validate(model, X, codes, cv=folds, progress=on_fold or False)
     pred_probs = np.zeros((n, n_classes), dtype=np.float64)
     pred_probs[:, np.unique(codes)] = probs  # columns of the classes present, in code order
     return pred_probs
+
+
+@dataclass(frozen=True, eq=False)
+class Raw:
+    """Raw examples to embed: image paths or texts, and the encoder to use.
+
+    Attributes
+    ----------
+    images : list of str, or None
+        Absolute image paths.
+    texts : list of str, or None
+    encoder : str
+        An image encoder name, ``"minilm"``, or a sentence-transformers model name/folder.
+    source : str
+        Where the examples come from, for messages (``"DATA photos"``, ``"--text 'review'
+        of data.csv"``).
+    """
+
+    images: list[str] | None
+    texts: list[str] | None
+    encoder: str
+    source: str = "DATA"
+
+    def __len__(self) -> int:
+        return len(self.images if self.images is not None else self.texts or [])
+
+
+def embed_raw(
+    raw: Raw,
+    *,
+    image_size: int,
+    batch_size: int,
+    cache: Path | None,
+    on_item: Callable[[], None],
+) -> np.ndarray:
+    """Embed the raw examples (read from the cache when it holds them).
+
+    Parameters
+    ----------
+    raw : Raw
+    image_size, batch_size : int
+        As in :func:`labelnoise.features.embed_images`.
+    cache : Path or None
+        The cache folder (None: no cache).
+    on_item : callable
+        Progress callback (per image; once for all texts).
+
+    Returns
+    -------
+    ndarray of float32, shape (n, d)
+    """
+    from labelnoise._errors import InputError
+    from labelnoise.cli._errors import translated
+    from labelnoise.features import embed_images, embed_texts
+
+    sources = {"encoder": f"--encoder {raw.encoder}", "images": raw.source, "texts": raw.source}
+    with translated(sources):
+        if raw.images is not None:
+            try:
+                return embed_images(
+                    raw.images,
+                    encoder=raw.encoder,
+                    image_size=image_size,
+                    batch_size=batch_size,
+                    cache_dir=cache,
+                    progress=on_item,
+                )
+            except InputError as error:
+                if error.argument != "images" or "cannot read" not in error.message:
+                    raise
+                raise InputError("images", f"{error.message} Fix or remove that file.") from None
+        return embed_texts(
+            raw.texts, encoder=raw.encoder, batch_size=batch_size, cache_dir=cache, progress=on_item
+        )

@@ -1,6 +1,6 @@
 """The bundled demo: real label errors in the CIFAR-10 and MNIST test sets.
 
-:func:`load_label_errors` reads the pred_probs, labels and human (Mechanical Turk) review
+:func:`load_bundled_label_errors` reads the pred_probs, labels and human (Mechanical Turk) review
 bundled with the package (Northcutt, Athalye, Mueller, NeurIPS 2021; Apache-2.0), and
 :func:`labelnoise.bench.audit_flags` scores a detector's flags against that review. Only rows that
 some detector flagged were shown to workers, so the review measures precision among
@@ -8,7 +8,7 @@ reviewed rows and a *relative* recall, never absolute recall. :func:`load_thumbn
 the pictures of the CIFAR-10 test rows that the demo flags, so its report can show them.
 """
 
-from labelnoise.demo._data import DATASETS, DemoName, load_label_errors
+from labelnoise.demo._data import DATASETS, DemoName, load_bundled_label_errors
 from labelnoise.demo._images import Thumbnails, load_thumbnails
 from labelnoise.demo._review import review_notes
 
@@ -16,7 +16,7 @@ __all__ = [
     "DATASETS",
     "DemoName",
     "Thumbnails",
-    "load_label_errors",
+    "load_bundled_label_errors",
     "load_thumbnails",
     "review_notes",
 ]

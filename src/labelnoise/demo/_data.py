@@ -11,14 +11,14 @@ from labelnoise._validation import check_choice
 from labelnoise.datasets._labels import LABEL_ERRORS_SOURCE, VERIFIED_BELOW
 from labelnoise.datasets._result import LabelErrors
 
-__all__ = ["DATASETS", "load_label_errors"]
+__all__ = ["DATASETS", "load_bundled_label_errors"]
 
 DemoName = Literal["cifar10", "mnist"]
 #: Bundled datasets and their display names.
 DATASETS: dict[str, str] = {"cifar10": "CIFAR-10 test set", "mnist": "MNIST test set"}
 
 
-def load_label_errors(name: DemoName = "cifar10") -> LabelErrors:
+def load_bundled_label_errors(name: DemoName = "cifar10") -> LabelErrors:
     """Load a bundled label-errors dataset (no network, no arguments needed).
 
     The same data and result type as :func:`labelnoise.datasets.load_label_errors`, read
@@ -38,12 +38,12 @@ def load_label_errors(name: DemoName = "cifar10") -> LabelErrors:
 
     Examples
     --------
-    >>> from labelnoise.demo import load_label_errors
-    >>> data = load_label_errors("cifar10")
+    >>> from labelnoise.demo import load_bundled_label_errors
+    >>> data = load_bundled_label_errors("cifar10")
     >>> data.pred_probs.shape, int(data.verified_error.sum())
     ((10000, 10), 54)
     """
-    check_choice(name, name="name", func="load_label_errors", choices=tuple(DATASETS))
+    check_choice(name, name="name", func="load_bundled_label_errors", choices=tuple(DATASETS))
     source = resources.files("labelnoise") / "data" / f"label_errors_{name}.npz"
     with source.open("rb") as handle, np.load(handle, allow_pickle=False) as archive:
         arrays = {key: archive[key] for key in archive.files}

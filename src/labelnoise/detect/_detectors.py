@@ -91,6 +91,7 @@ def resolve_inputs(
     classes: Any,
     normalize: bool,
     chunk_size: int | None,
+    n_jobs: int = 1,
 ) -> Inputs:
     """Validate what ``method`` needs and combine several models' ``pred_probs``."""
     if method in FEATURE_METHODS and features is None:
@@ -129,7 +130,12 @@ def resolve_inputs(
     elif pred_probs is not None:
         problem = _dense(
             check_problem(
-                labels, pred_probs, classes=classes, normalize=normalize, chunk_size=chunk_size
+                labels,
+                pred_probs,
+                classes=classes,
+                normalize=normalize,
+                chunk_size=chunk_size,
+                n_jobs=n_jobs,
             )
         )
     if problem is not None:

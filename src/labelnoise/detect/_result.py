@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 __all__ = ["LabelIssues"]
+
+#: Flagged rows shown by the notebook display (the full list is in ``indices``).
+HTML_ROWS = 10
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +56,28 @@ class LabelIssues:
         return (
             f"LabelIssues({len(self)} of {self.mask.shape[0]} flagged, "
             f"method={self.method!r}, score_method={self.score_method!r})"
+        )
+
+    def _repr_html_(self) -> str:
+        """A small, self-contained HTML summary for Jupyter: the counts and the worst rows."""
+        cell = 'style="padding:2px 8px;text-align:left"'
+        rows = "".join(
+            f"<tr><td {cell}>{int(i)}</td><td {cell}>{html.escape(str(self.given_labels[i]))}"
+            f"</td><td {cell}>{html.escape(str(self.suggested_labels[i]))}</td>"
+            f"<td {cell}>{float(self.scores[i]):.4f}</td></tr>"
+            for i in self.indices[:HTML_ROWS]
+        )
+        more = len(self) - min(len(self), HTML_ROWS)
+        tail = f"<p style='margin:2px 0'>... and {more:,} more (see <code>indices</code>)</p>"
+        head = "".join(
+            f"<th {cell}>{name}</th>" for name in ("row", "given", "suggested", "quality")
+        )
+        table = f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        return (
+            f"<div><b>LabelIssues</b>: {len(self):,} of {self.mask.shape[0]:,} flagged "
+            f"({100 * self.rate:.2f}%), method <code>{html.escape(self.method)}</code>, "
+            f"ranked by <code>{html.escape(self.score_method)}</code>"
+            f"{table if len(self) else ''}{tail if more else ''}</div>"
         )
 
     @property

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from labelnoise._validation import check_bool, check_chunk_size, check_problem
+from labelnoise._validation import check_bool, check_chunk_size, check_n_jobs, check_problem
 from labelnoise.noise._counts import calibrate_confident_joint
 from labelnoise.noise._latent import estimate_latent
 from labelnoise.noise._pass import ConfidentPass, confident_pass
@@ -78,6 +78,32 @@ class NoiseEstimate:
         """Estimated fraction of wrong labels, ``1 - trace(joint)``."""
         return float(1.0 - np.trace(self.joint))
 
+    def _repr_html_(self) -> str:
+        """A small, self-contained HTML summary for Jupyter: the noise rate and matrix."""
+        from html import escape
+
+        k = self.noise_matrix.shape[0]
+        names = [escape(str(c)) for c in (self.classes if self.classes is not None else range(k))]
+        shown = min(k, 12)  # a larger matrix is summarised by its rate alone
+        cell = 'style="padding:2px 6px;text-align:right"'
+        head = "".join(f"<th {cell}>{name}</th>" for name in names[:shown])
+        body = "".join(
+            f"<tr><th {cell}>{names[i]}</th>"
+            + "".join(f"<td {cell}>{self.noise_matrix[i, j]:.3f}</td>" for j in range(shown))
+            + "</tr>"
+            for i in range(shown)
+        )
+        table = (
+            "<table><caption style='text-align:left'>noise matrix P(given = row | true = "
+            f"column)</caption><thead><tr><th></th>{head}</tr></thead><tbody>{body}</tbody>"
+            "</table>"
+        )
+        return (
+            f"<div><b>NoiseEstimate</b>: {k} classes, estimated noise rate "
+            f"{100 * self.noise_rate:.2f}% ({self.num_issues.off_diagonal_calibrated:,} "
+            f"wrong labels){table if k <= 12 else ''}</div>"
+        )
+
 
 def _frozen(array: np.ndarray) -> np.ndarray:
     array = np.asarray(array)
@@ -101,6 +127,7 @@ def estimate_noise(
     classes: Sequence[Any] | None = None,
     normalize: bool = False,
     chunk_size: int | None = None,
+    n_jobs: int | None = 1,
 ) -> NoiseEstimate:
     """Estimate the noise transition matrix, class prior and number of label errors.
 
@@ -126,6 +153,10 @@ def estimate_noise(
     chunk_size : int, optional
         Rows per block when reading ``pred_probs``; by default blocks of about 4 MiB.
         Results do not depend on it.
+    n_jobs : int or None, default=1
+        Threads for the passes over ``pred_probs`` (validation, thresholds, confident
+        joint); ``None`` or ``-1``: every core this process may use. Results are
+        bit-identical for every value.
 
     Returns
     -------
@@ -145,8 +176,14 @@ def estimate_noise(
     calibrate = check_bool(calibrate, name="calibrate", func="estimate_noise")
     check_bool(normalize, name="normalize", func="estimate_noise")
     chunk_size = check_chunk_size(chunk_size, func="estimate_noise")
+    n_jobs = check_n_jobs(n_jobs, func="estimate_noise")
     problem = check_problem(
-        labels, pred_probs, classes=classes, normalize=normalize, chunk_size=chunk_size
+        labels,
+        pred_probs,
+        classes=classes,
+        normalize=normalize,
+        chunk_size=chunk_size,
+        n_jobs=n_jobs,
     )
     stats = confident_pass(problem)
     counts = stats.index.counts

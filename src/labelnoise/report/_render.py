@@ -8,7 +8,7 @@ import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 import jinja2
 import numpy as np
@@ -19,16 +19,40 @@ from labelnoise._validation import Problem, check_choice, check_int, check_probl
 from labelnoise.detect import FilterMethod, LabelIssues, find_label_issues
 from labelnoise.noise import NoiseEstimate, estimate_noise
 from labelnoise.report._figures import heatmap_png, image_thumbnail
-from labelnoise.report._summary import ReportSummary, summarize
+from labelnoise.report._summary import ReportSummary, nearest_of_suggested, summarize
 from labelnoise.report._template import STYLE, TEMPLATE
 
-__all__ = ["Images", "render_report"]
+if TYPE_CHECKING:
+    from labelnoise.health import HealthReport
+
+__all__ = ["Images", "Report", "render_report"]
 
 #: Images: an array of shape (n, H, W), (n, H, W, C) or (n, C, H, W), or one path per row.
 Images = np.ndarray | Sequence[str | os.PathLike[str]]
 #: Text snippets are cut to this many characters.
 SNIPPET_CHARS = 280
+#: Duplicate groups, outliers, ... shown per data-health check.
+HEALTH_LIMIT = 12
 _FUNC = "render_report"
+
+
+class Report(str):
+    """The HTML of a report: a ``str`` that Jupyter shows inline.
+
+    In a notebook the page is drawn in a sandboxed ``<iframe srcdoc=...>``, so its styles
+    stay apart from the notebook's; anywhere else it is the HTML text itself (write it to
+    a ``.html`` file).
+    """
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return (
+            '<iframe sandbox="" style="width:100%;height:720px;border:1px solid #e5e7eb;'
+            f'border-radius:8px" srcdoc="{html.escape(str(self), quote=True)}"></iframe>'
+        )
 
 
 def _check_length(name: str, values: Any, n: int) -> None:
@@ -122,6 +146,43 @@ def _results(
     return issues, noise
 
 
+def _neighbour_cells(
+    problem: Problem,
+    issues: LabelIssues,
+    summary: ReportSummary,
+    features: Any,
+    images: np.ndarray | list[str] | None,
+    texts: Any,
+) -> list[list[dict[str, Any]]] | None:
+    """Per listed issue: its nearest trusted examples of the suggested class (row, picture
+    or snippet)."""
+    if features is None:
+        return None
+    rows = [row.index for row in summary.issues]
+    suggested = [int(np.argmax(problem.pred_probs[row])) for row in rows]
+    nearest = nearest_of_suggested(features, problem.labels, issues, rows, suggested)
+    cells = []
+    for indices in nearest:
+        cell = []
+        for j in indices:
+            thumb = None if images is None else image_thumbnail(images[j])[0]
+            text = None if texts is None else _snippet(texts[j])[: SNIPPET_CHARS // 3]
+            cell.append({"index": j, "thumb": thumb, "text": text})
+        cells.append(cell)
+    return cells
+
+
+def _check_features(features: Any, n: int) -> np.ndarray:
+    array = np.asarray(features)
+    if array.ndim < 2 or array.shape[0] != n or array.dtype.kind not in "biuf":
+        raise InputError(
+            "features",
+            f"expected a numeric array of shape (n, d) with n = {n} rows, got shape "
+            f"{array.shape} and dtype {array.dtype}; pass one embedding per example.",
+        )
+    return array
+
+
 def _page(
     summary: ReportSummary,
     *,
@@ -130,6 +191,8 @@ def _page(
     snippets: list[str] | None,
     details: Mapping[str, str],
     image_note: str = "",
+    neighbours: list[list[dict[str, Any]]] | None = None,
+    health: Markup | None = None,
 ) -> str:
     from labelnoise import __version__
 
@@ -153,7 +216,31 @@ def _page(
         has_texts=snippets is not None,
         snippets=snippets or [],
         details=dict(details),
+        neighbours=neighbours,
+        health=health,
     )
+
+
+def _health_html(health: Any, n: int, images: np.ndarray | list[str] | None) -> Markup:
+    """The data-health part of the page: a summary, then a section per check."""
+    from labelnoise.health import HealthReport
+    from labelnoise.report._health import health_section
+
+    if not isinstance(health, HealthReport):
+        raise InputError(
+            "health",
+            f"expected a HealthReport from labelnoise.health.check_health, got "
+            f"{type(health).__name__}.",
+        )
+    for name, result in health.results.items():
+        rows = np.asarray(result.scores).shape[0]
+        if name != "leakage" and rows != n:
+            raise InputError(
+                "health",
+                f"its {name} check describes {rows} rows, not {n}; run check_health on the "
+                "same rows as the labels.",
+            )
+    return health_section(health, images=images, limit=HEALTH_LIMIT)
 
 
 def render_report(
@@ -171,7 +258,9 @@ def render_report(
     details: Mapping[str, str] | None = None,
     issues: LabelIssues | None = None,
     noise: NoiseEstimate | None = None,
-) -> str:
+    features: Any = None,
+    health: HealthReport | None = None,
+) -> Report:
     """Render a self-contained HTML report on the label quality of a dataset.
 
     The page holds a dataset summary with an overall label health score
@@ -210,11 +299,18 @@ def render_report(
         Extra lines for the "Details" section (e.g. input file names).
     issues, noise : LabelIssues, NoiseEstimate, optional
         Results already computed on the same inputs; computed here when omitted.
+    features : array-like of shape (n, d), optional
+        Embeddings; each listed issue then shows its three most similar (cosine) unflagged
+        examples labelled with the suggested class, as thumbnails, snippets or row numbers.
+    health : HealthReport, optional
+        From :func:`labelnoise.health.check_health` on the same rows: the page then opens
+        with a data-health summary (one row per check) and has a section per check, with
+        thumbnails of duplicate groups and outliers when ``images`` are given.
 
     Returns
     -------
-    str
-        The HTML document.
+    Report
+        The HTML document (a ``str`` that Jupyter displays inline).
 
     Examples
     --------
@@ -229,6 +325,7 @@ def render_report(
     top = check_int(top, name="top", func=_FUNC, minimum=0)
     problem = check_problem(labels, pred_probs, classes=classes, normalize=normalize)
     checked_images = None if images is None else _check_images(images, problem.n)
+    checked_features = None if features is None else _check_features(features, problem.n)
     if texts is not None:
         _check_length("texts", texts, problem.n)
     for name, column in (notes or {}).items():
@@ -238,11 +335,17 @@ def render_report(
     rows = [row.index for row in summary.issues]
     thumbs, image_note = (None, "") if checked_images is None else _thumbnails(checked_images, rows)
     snippets = None if texts is None else [_snippet(texts[i]) for i in rows]
-    return _page(
-        summary,
-        title=title,
-        thumbs=thumbs,
-        snippets=snippets,
-        details=details or {},
-        image_note=image_note,
+    neighbours = _neighbour_cells(problem, issues, summary, checked_features, checked_images, texts)
+    health_html = None if health is None else _health_html(health, problem.n, checked_images)
+    return Report(
+        _page(
+            summary,
+            title=title,
+            thumbs=thumbs,
+            snippets=snippets,
+            details=details or {},
+            image_note=image_note,
+            neighbours=neighbours,
+            health=health_html,
+        )
     )

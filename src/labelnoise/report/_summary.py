@@ -14,7 +14,7 @@ from labelnoise._validation import Problem
 from labelnoise.detect import LabelIssues
 from labelnoise.noise import NoiseEstimate
 
-__all__ = ["ClassRow", "IssueRow", "ReportSummary", "summarize"]
+__all__ = ["ClassRow", "IssueRow", "ReportSummary", "nearest_of_suggested", "summarize"]
 
 #: Health scores at or above these values are called "good" and "fair"; below is "poor".
 HEALTH_GRADES = ((95.0, "good"), (85.0, "fair"), (0.0, "poor"))
@@ -233,3 +233,49 @@ def summarize(
         method=issues.method,
         score_method=issues.score_method,
     )
+
+
+def nearest_of_suggested(
+    features: np.ndarray,
+    labels: np.ndarray,
+    issues: LabelIssues,
+    rows: Sequence[int],
+    suggested: Sequence[int],
+    *,
+    n_neighbors: int = 3,
+) -> list[list[int]]:
+    """For each listed issue, the most similar examples labelled with its suggested class.
+
+    Similarity is the cosine of the features; only examples that carry the suggested
+    label and are not flagged themselves are candidates, so the reviewer sees trusted
+    examples of the class the model proposes, beside the doubtful one.
+
+    Parameters
+    ----------
+    features : ndarray of shape (n, d)
+    labels : ndarray of int, shape (n,)
+        Label codes.
+    issues : LabelIssues
+    rows : sequence of int
+        The listed issues.
+    suggested : sequence of int
+        Suggested class code of each listed issue.
+    n_neighbors : int, default=3
+
+    Returns
+    -------
+    list of list of int
+        Row indices, most similar first (fewer when the class has fewer candidates).
+    """
+    flat = np.asarray(features, dtype=np.float64).reshape(labels.shape[0], -1)
+    norms = np.linalg.norm(flat, axis=1, keepdims=True)
+    unit = flat / np.where(norms > 0, norms, 1.0)
+    trusted = ~np.asarray(issues.mask)
+    result = []
+    for row, cls in zip(rows, suggested, strict=True):
+        candidates = np.flatnonzero((labels == cls) & trusted)
+        candidates = candidates[candidates != row]
+        similarity = unit[candidates] @ unit[row]
+        order = np.lexsort((candidates, -similarity))[:n_neighbors]
+        result.append(candidates[order].tolist())
+    return result

@@ -99,6 +99,13 @@ img.thumb { width: 64px; height: 64px; object-fit: contain; border-radius: 6px;
 .snippet { max-width: 460px; color: #374151; font-size: 13.5px; display: -webkit-box;
   -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
 .note { color: #374151; font-size: 13px; }
+.near { display: flex; gap: 6px; align-items: flex-start; }
+.nb { display: flex; flex-direction: column; align-items: center; max-width: 150px; }
+.nb small { color: var(--muted); font-size: 11px; }
+img.mini { width: 40px; height: 40px; object-fit: contain; border-radius: 4px;
+  background: #f3f4f6; image-rendering: pixelated; display: block; }
+.nbtext { font-size: 12px; color: #374151; display: -webkit-box; -webkit-line-clamp: 2;
+  -webkit-box-orient: vertical; overflow: hidden; }
 /* The class table needs more room than the heatmap, which scales down with its card. */
 .grid2 { display: grid; grid-template-columns: minmax(0, 4fr) minmax(0, 5fr); gap: 22px;
   align-items: start; }
@@ -110,6 +117,19 @@ dl.details { display: grid; grid-template-columns: max-content 1fr; gap: 6px 18p
 dl.details dt { color: var(--muted); } dl.details dd { margin: 0; word-break: break-all; }
 footer { color: var(--muted); font-size: 12.5px; padding: 8px 0 36px; text-align: center; }
 /* Below ~1,200 px the two cards side by side are too narrow for the class table. */
+/* Data health: the summary table and one part per check (report/_health.py). */
+section.health { display: block; padding: 0; }
+section.health h2 { font-size: 19px; margin: 0 0 10px; }
+table.health-summary { margin-bottom: 8px; }
+table.health-summary td:first-child { font-weight: 600; }
+.health-check h3 { font-size: 15px; margin: 16px 0 6px; }
+.health-check .group { display: flex; flex-wrap: wrap; gap: 6px; margin: 6px 0; padding: 6px;
+  border: 1px solid var(--line); border-radius: 8px; }
+.health-check figure { margin: 0; text-align: center; font-size: 11px; color: var(--muted); }
+.health-check figure img { width: 48px; height: 48px; object-fit: contain; border-radius: 4px;
+  background: #f3f4f6; image-rendering: pixelated; display: block; }
+.health-check .row { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+  font-size: 13px; padding: 2px 6px; background: #f3f4f6; border-radius: 4px; }
 @media (max-width: 1199px) {
   .grid2 { grid-template-columns: minmax(0, 1fr); }
   img.figure { max-width: 640px; margin: 0 auto; }
@@ -165,7 +185,8 @@ TEMPLATE = """<!DOCTYPE html>
         flagged{% endif %}</div></div>
   </div>
 </div>
-<section class="card howto" id="how-to-read">
+{% if health is not none %}<section class="card block" id="data-health">{{ health }}</section>
+{% endif %}<section class="card howto" id="how-to-read">
   <h2>How to read this</h2>
   <ul>
     <li><b>Flagged</b> examples are those whose given label disagrees confidently with an
@@ -187,7 +208,8 @@ TEMPLATE = """<!DOCTYPE html>
   <div class="scroll"><table class="issues">
     <thead><tr><th>#</th><th>Row</th>{% if has_images %}<th>Image</th>{% endif %}
       {% if has_texts %}<th>Text</th>{% endif %}<th>Given label</th><th>Suggested label</th>
-      <th>Label quality</th>{% for name in s.note_columns %}<th>{{ name }}</th>{% endfor %}
+      <th>Label quality</th>{% if neighbours is not none %}<th>Nearest of suggested
+      class</th>{% endif %}{% for name in s.note_columns %}<th>{{ name }}</th>{% endfor %}
     </tr></thead>
     <tbody>
     {% for row in s.issues %}
@@ -204,6 +226,11 @@ TEMPLATE = """<!DOCTYPE html>
       <td><span class="meter q-{{ quality(row.score) }}"><span style="width: {{ '%.1f' |
         format(100 * row.score) }}%"></span></span><span class="score">{{ num(row.score)
         }}</span></td>
+      {% if neighbours is not none %}<td><div class="near">{% for nb in neighbours[loop.index0]
+        %}<div class="nb" title="row {{ nb.index }}">{% if nb.thumb %}<img class="mini"
+        alt="example {{ nb.index }}" src="{{ nb.thumb }}">{% elif nb.text is not none %}<span
+        class="nbtext">{{ nb.text }}</span>{% endif %}<small>#{{ nb.index }}</small></div>{%
+        else %}—{% endfor %}</div></td>{% endif %}
       {% for note in row.notes %}<td class="note">{{ note or "—" }}</td>{% endfor %}
     </tr>
     {% endfor %}

@@ -14,6 +14,7 @@ from labelnoise._validation import (
     check_bool,
     check_choice,
     check_chunk_size,
+    check_n_jobs,
     check_problem,
 )
 from labelnoise.noise._pass import class_index, confident_thresholds, self_confidence
@@ -105,6 +106,7 @@ def label_quality_scores(
     classes: Sequence[Any] | None = None,
     normalize: bool = False,
     chunk_size: int | None = None,
+    n_jobs: int | None = 1,
 ) -> np.ndarray:
     """Score how likely each given label is correct; lower scores are likelier errors.
 
@@ -129,6 +131,10 @@ def label_quality_scores(
     chunk_size : int, optional
         Rows per block when reading ``pred_probs``; by default blocks of about 4 MiB.
         Results do not depend on it.
+    n_jobs : int or None, default=1
+        Threads for the passes over ``pred_probs`` (validation, thresholds, scores);
+        ``None`` or ``-1``: every core this process may use. Results are bit-identical
+        for every value.
 
     Returns
     -------
@@ -145,6 +151,7 @@ def label_quality_scores(
     check_choice(method, name="method", func=func, choices=tuple(_SCORERS))
     adjust_pred_probs = check_bool(adjust_pred_probs, name="adjust_pred_probs", func=func)
     chunk_size = check_chunk_size(chunk_size, func=func)
+    n_jobs = check_n_jobs(n_jobs, func=func)
     if adjust_pred_probs and method == "confidence_weighted_entropy":
         raise InputError(
             "adjust_pred_probs",
@@ -152,6 +159,11 @@ def label_quality_scores(
             "use adjust_pred_probs=False or another method.",
         )
     problem = check_problem(
-        labels, pred_probs, classes=classes, normalize=normalize, chunk_size=chunk_size
+        labels,
+        pred_probs,
+        classes=classes,
+        normalize=normalize,
+        chunk_size=chunk_size,
+        n_jobs=n_jobs,
     )
     return quality_scores(problem, method, adjust_pred_probs=adjust_pred_probs)

@@ -16,6 +16,10 @@ Training strategies::
     SpectralTruncation(n_components).fit(features).transform(...)      post-hoc
     ANVOptimizer(optimizer, variability=...)                             weight noise
 
+A ready head for frozen features (a scikit-learn classifier)::
+
+    NoisyHeadClassifier(loss="gce", hidden=256, strategy="coteaching", ...).fit(X, y)
+
 Transition matrices follow Patrini et al.: ``T[i, j] = P(noisy = j | true = i)``, the
 transpose of :attr:`labelnoise.NoiseEstimate.noise_matrix`.
 """
@@ -30,6 +34,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without torch
 
 from labelnoise.torch._anv import ANVOptimizer
 from labelnoise.torch._coteaching import CoTeaching, CoTeachingEpoch, CoTeachingStep
+from labelnoise.torch._heads import NoisyHeadClassifier
 from labelnoise.torch._selection import forget_rate_schedule, small_loss_selection
 from labelnoise.torch._spectral import SpectralTruncation
 from labelnoise.torch.losses import (
@@ -59,6 +64,7 @@ __all__ = [
     "GCELoss",
     "LDRLoss",
     "LabelLoss",
+    "NoisyHeadClassifier",
     "OrthogonalProjectionLoss",
     "SCELoss",
     "SpectralTruncation",

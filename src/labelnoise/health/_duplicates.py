@@ -1,0 +1,324 @@
+"""``find_duplicates`` and ``find_leakage``: exact and near copies, within a set and across.
+
+A pair is a near copy when its cosine distance is a small fraction (``threshold``) of the
+typical nearest-neighbour distance of the data: a scale-free rule that works the same on
+raw pixels, tabular rows and embeddings (cleanlab's Datalab uses the same kind of rule).
+Semantic embeddings put look-alikes (two photos of red cars) nearly as close as true
+copies, so :func:`find_leakage` can combine a second, content-level view (e.g.
+:func:`labelnoise.health.image_signature` of the pixels): a pair's relative distance is
+then the geometric mean of its relative distances in both views, and candidates come
+from both.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+from labelnoise._errors import InputError
+from labelnoise._validation import check_int
+from labelnoise.detect._knn import _unit_rows
+from labelnoise.health._checks import check_positive, check_row_labels
+from labelnoise.health._graph import (
+    NeighborGraph,
+    as_graph,
+    check_feature_rows,
+    cross_neighbors,
+    pair_cosines,
+)
+from labelnoise.health._result import Duplicates, Leakage
+from labelnoise.simulate._random import RandomState, check_random_state
+
+__all__ = ["DEFAULT_DUPLICATE_THRESHOLD", "find_duplicates", "find_leakage"]
+
+#: Near copy: distance <= this x the median nearest-neighbour distance (docs/health.md).
+DEFAULT_DUPLICATE_THRESHOLD = 0.4
+#: Distances below this count as zero (float rounding of identical rows).
+_EPS = 1e-6
+
+
+def _typical_distance(nearest: np.ndarray, what: str) -> float:
+    """The median of ``nearest`` (distances of rows to their nearest other row), the scale
+    of the near-copy radius. When more than half the rows have an exact copy that median
+    is 0, which would shrink the radius to exact copies only: the median over the rows
+    without an exact copy is used instead, with a warning."""
+    if not nearest.size:
+        return 0.0
+    median = float(np.median(nearest))
+    if median > _EPS:
+        return median
+    distinct = nearest[nearest > _EPS]
+    warnings.warn(
+        f"{nearest.size - distinct.size} of {nearest.size} {what} have an exact copy, so the "
+        "median nearest-neighbour distance is 0; the near-copy radius is scaled by the "
+        "median over the other rows instead"
+        + ("." if distinct.size else " (there are none: every row is an exact copy)."),
+        UserWarning,
+        stacklevel=4,
+    )
+    return float(np.median(distinct)) if distinct.size else 0.0
+
+
+def _components(n: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Group id per row (largest group first), -1 for rows without a pair."""
+    graph = sparse.coo_matrix((np.ones(rows.size), (rows, cols)), shape=(n, n))
+    _, comp = connected_components(graph, directed=False)
+    sizes = np.bincount(comp)
+    in_pair = sizes[comp] > 1
+    group = np.full(n, -1, dtype=np.intp)
+    kept = np.unique(comp[in_pair])
+    # largest first; equal sizes by their smallest row (components are numbered that way)
+    order = kept[np.lexsort((kept, -sizes[kept]))]
+    rank = np.empty(sizes.size, dtype=np.intp)
+    rank[order] = np.arange(order.size)
+    group[in_pair] = rank[comp[in_pair]]
+    return group
+
+
+def _label_conflicts(group: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(conflicts, suggested_codes)`` from each group's labels."""
+    suggested = codes.copy()
+    conflicts = np.zeros(group.shape[0], dtype=bool)
+    inside = group >= 0
+    if not inside.any():
+        return conflicts, suggested
+    n_groups, n_classes = int(group.max()) + 1, int(codes.max()) + 1
+    votes = np.zeros((n_groups, n_classes), dtype=np.intp)
+    np.add.at(votes, (group[inside], codes[inside]), 1)
+    distinct = (votes > 0).sum(axis=1)
+    conflicts[inside] = distinct[group[inside]] > 1
+    best = votes.max(axis=1)
+    rows = np.flatnonzero(inside)
+    own = votes[group[rows], codes[rows]]
+    unique_best = (votes == best[:, None]).sum(axis=1) == 1
+    change = (own < best[group[rows]]) & unique_best[group[rows]]
+    suggested[rows[change]] = votes.argmax(axis=1)[group[rows[change]]]
+    return conflicts, suggested
+
+
+def find_duplicates(
+    features: Any,
+    *,
+    labels: Any = None,
+    threshold: float = DEFAULT_DUPLICATE_THRESHOLD,
+    n_neighbors: int = 10,
+    random_state: RandomState = None,
+) -> Duplicates:
+    """Find exact and near-duplicate rows and group them.
+
+    Two rows are near copies when their cosine distance is at most ``threshold`` times
+    the median distance of a row to its nearest other row; groups are the connected
+    components of such pairs among each row's ``n_neighbors`` nearest. Rows that are
+    positive multiples of each other are cosine-identical (distance 0). Copies inflate a
+    model's apparent accuracy when they straddle a split and over-weight what they show;
+    copies with different labels are label issues (``conflicts``). When more than half the
+    rows have an exact copy (median 0), the median over the other rows sets the radius
+    instead, with a warning, so near copies are still found.
+
+    Parameters
+    ----------
+    features : array-like of shape (n, d), or NeighborGraph
+        Features, or the graph :func:`neighbor_graph` computed from them.
+    labels : array-like of shape (n,), optional
+        Labels of any type; with them, groups with several labels are reported.
+    threshold : float, default=0.4
+        Near-copy radius as a fraction of the median nearest-neighbour distance.
+    n_neighbors : int, default=10
+        Neighbours searched per row (groups larger than this are still joined through
+        shared members).
+    random_state : int, numpy.random.Generator or None
+        Seeds the approximate index on large data.
+
+    Returns
+    -------
+    Duplicates
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from labelnoise.health import find_duplicates
+    >>> x = np.random.default_rng(0).normal(size=(50, 8))
+    >>> x[7] = x[3]
+    >>> find_duplicates(x, labels=np.r_[np.zeros(7), 1, np.zeros(42)]).groups()
+    [array([3, 7])]
+    """
+    func = "find_duplicates"
+    threshold = check_positive(threshold, name="threshold", func=func)
+    n_neighbors = check_int(n_neighbors, name="n_neighbors", func=func, minimum=1)
+    rng = check_random_state(random_state, func=func)
+    graph = as_graph(features, n_neighbors, rng)
+    codes = classes = None
+    if labels is not None:
+        codes, classes = check_row_labels(labels, graph.n)
+    return _duplicates(graph, codes, classes, threshold)
+
+
+def _duplicates(
+    graph: NeighborGraph, codes: np.ndarray | None, classes: np.ndarray | None, threshold: float
+) -> Duplicates:
+    n = graph.n
+    distance = np.clip(1.0 - graph.similarity, 0.0, 2.0)
+    nearest = distance[:, 0].copy() if graph.n_neighbors else np.full(n, np.inf)
+    median = _typical_distance(nearest[np.isfinite(nearest)], "rows")
+    radius = max(threshold * median, _EPS)
+    close = distance <= radius
+    rows = np.repeat(np.arange(n), graph.n_neighbors)[close.ravel()]
+    group = _components(n, rows, graph.indices[close])
+    # a row found only in another row's list (approximate search can miss the pair from
+    # its side) is as close as that pair: score and mask agree with the groups
+    np.minimum.at(nearest, graph.indices[close], distance[close])
+    with np.errstate(invalid="ignore"):
+        scores = nearest / (nearest + max(median, _EPS))
+    mask = nearest <= radius
+    conflicts = np.zeros(n, dtype=bool)
+    given = suggested = None
+    if codes is not None and classes is not None:
+        conflicts, suggested_codes = _label_conflicts(group, codes)
+        given, suggested = classes[codes], classes[suggested_codes]
+    return Duplicates(
+        scores=np.where(np.isfinite(scores), scores, 1.0),
+        mask=mask,
+        threshold=threshold,
+        group=group,
+        conflicts=conflicts,
+        given_labels=given,
+        suggested_labels=suggested,
+        median_distance=median,
+    )
+
+
+def _views(first: Any, second: Any, names: tuple[str, str]) -> np.ndarray:
+    arr = check_feature_rows(first, names[0], min_rows=1)
+    if second is not None:
+        other = check_feature_rows(second, names[1], min_rows=1)
+        if other.shape[0] != arr.shape[0]:
+            raise InputError(
+                names[1],
+                f"has {other.shape[0]} rows but {names[0]} has {arr.shape[0]}; pass one "
+                "content vector per row.",
+            )
+    return arr
+
+
+def find_leakage(
+    train_features: Any,
+    test_features: Any,
+    *,
+    train_content: Any = None,
+    test_content: Any = None,
+    threshold: float = DEFAULT_DUPLICATE_THRESHOLD,
+    n_candidates: int = 10,
+    random_state: RandomState = None,
+) -> Leakage:
+    """Find test rows that have a near copy in the training rows.
+
+    Each test row's ``n_candidates`` most similar training rows are found (in every view
+    given); the nearest candidate decides. A pair's relative distance is its cosine
+    distance over the median distance of a test row to its nearest training row (the
+    geometric mean over the two views with ``content``); a test row is flagged when it
+    is at most ``threshold``. ``scores`` are ``r / (r + 1)`` of that relative distance.
+    When more than half the test rows have an exact copy in train, the median over the
+    other test rows is used instead (with a warning).
+    Such rows measure memorisation, not generalisation: Barz & Denzler (2020) found
+    about 3% of the CIFAR-10 test images copied in train.
+
+    Parameters
+    ----------
+    train_features, test_features : array-like of shape (n_train, d) and (n_test, d)
+        Features of both splits in the same space.
+    train_content, test_content : array-like of shape (n_train, c) and (n_test, c), optional
+        A second, content-level view (both or neither), e.g. :func:`image_signature` of
+        the images: semantic embeddings alone rank look-alikes above true copies.
+    threshold : float, default=0.4
+        Copy radius as a fraction of the median test-to-train distance.
+    n_candidates : int, default=10
+        Training rows searched per test row and view.
+    random_state : int, numpy.random.Generator or None
+        Seeds the approximate index on large data.
+
+    Returns
+    -------
+    Leakage
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from labelnoise.health import find_leakage
+    >>> rng = np.random.default_rng(0)
+    >>> train, test = rng.normal(size=(100, 8)), rng.normal(size=(20, 8))
+    >>> test[4] = train[42] + 0.001
+    >>> find_leakage(train, test).pairs.tolist()
+    [[4, 42]]
+    """
+    func = "find_leakage"
+    threshold = check_positive(threshold, name="threshold", func=func)
+    n_candidates = check_int(n_candidates, name="n_candidates", func=func, minimum=1)
+    rng = check_random_state(random_state, func=func)
+    if (train_content is None) != (test_content is None):
+        raise InputError(
+            "train_content" if train_content is None else "test_content",
+            "pass both train_content and test_content (one content view per split), or neither.",
+        )
+    train = _views(train_features, train_content, ("train_features", "train_content"))
+    test = _views(test_features, test_content, ("test_features", "test_content"))
+    views = [(train, test)]
+    if train_content is not None:
+        views.append(
+            (
+                check_feature_rows(train_content, "train_content", min_rows=1),
+                check_feature_rows(test_content, "test_content", min_rows=1),
+            )
+        )
+    for name, (a, b) in zip(("features", "content"), views, strict=False):
+        if a.shape[1] != b.shape[1]:
+            raise InputError(
+                f"test_{name}",
+                f"has {b.shape[1]} columns but train_{name} has {a.shape[1]}; both splits "
+                "must be in the same feature space.",
+            )
+    return _leakage(views, threshold, n_candidates, rng)
+
+
+def _leakage(
+    views: list[tuple[np.ndarray, np.ndarray]],
+    threshold: float,
+    k: int,
+    rng: np.random.Generator,
+) -> Leakage:
+    cands = [cross_neighbors(a, b, k, rng).indices for a, b in views]
+    candidates = np.concatenate(cands, axis=1)
+    relative = np.ones(candidates.shape)
+    medians: list[float] = []
+    first_cos = np.zeros(candidates.shape)
+    for a, b in views:
+        ua, ub = _unit_rows(a), _unit_rows(b)
+        cos = pair_cosines(ub, ua, candidates)
+        if not medians:
+            first_cos = cos
+        dist = np.clip(1.0 - cos, 0.0, 2.0)
+        median = _typical_distance(dist.min(axis=1), "test rows")
+        medians.append(median)
+        relative *= dist / max(median, _EPS)
+    relative **= 1.0 / len(views)  # geometric mean of the views' relative distances
+    # best candidate; equal distances by the smaller training row
+    best = np.lexsort((candidates, relative), axis=1)[:, 0]
+    rows = np.arange(candidates.shape[0])
+    nearest, best_rel = candidates[rows, best], relative[rows, best]
+    best_sim = first_cos[rows, best]
+    scores = best_rel / (best_rel + 1.0)
+    mask = best_rel <= max(threshold, _EPS)
+    flagged = np.flatnonzero(mask)
+    flagged = flagged[np.lexsort((flagged, best_rel[flagged]))]
+    return Leakage(
+        scores=scores,
+        mask=mask,
+        threshold=threshold,
+        pairs=np.column_stack([flagged, nearest[flagged]]).astype(np.intp).reshape(-1, 2),
+        similarity=best_sim[flagged],
+        nearest=nearest.astype(np.intp),
+        median_distance=medians[0],
+    )

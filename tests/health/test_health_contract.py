@@ -1,0 +1,220 @@
+"""Contract tests over every public health function: shapes, ranges, frozen results,
+inputs untouched, determinism, permutation equivariance, the shared graph."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sklearn.base import clone
+
+from labelnoise import LabelIssues
+from labelnoise.health import (
+    CHECKS,
+    HealthReport,
+    HealthResult,
+    NeighborGraph,
+    OutlierDetector,
+    _graph,
+    check_health,
+    class_imbalance,
+    find_duplicates,
+    find_leakage,
+    image_signature,
+    neighbor_graph,
+    non_iid,
+    outlier_scores,
+    overlapping_classes,
+)
+
+
+def _all_results(case) -> dict[str, HealthResult]:
+    x, y, pp = case.features, case.labels, case.pred_probs
+    return {
+        "duplicates": find_duplicates(x, labels=y),
+        "leakage": find_leakage(x[:150], x[150:]),
+        "outliers": outlier_scores(x, pred_probs=pp, labels=y),
+        "class_imbalance": class_imbalance(y),
+        "overlapping_classes": overlapping_classes(y, pp),
+        "non_iid": non_iid(x, random_state=0, n_permutations=20),
+    }
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_every_result_has_the_contract(seed, health_case):
+    case = health_case(seed)
+    for name, result in _all_results(case).items():
+        n = 50 if name == "leakage" else case.n
+        assert result.name == name
+        assert result.scores.shape == (n,) and result.mask.shape == (n,)
+        assert result.mask.dtype == bool
+        assert np.all((result.scores >= 0) & (result.scores <= 1))
+        with pytest.raises(ValueError, match="read-only"):
+            result.scores[0] = 0.5
+        with pytest.raises(ValueError, match="read-only"):
+            result.mask[0] = True
+        summary = result.summary()
+        assert summary["check"] == name and summary["flagged"] == result.mask.sum()
+        assert set(result.indices.tolist()) == set(np.flatnonzero(result.mask).tolist())
+        assert repr(result).startswith(type(result).__name__)
+
+
+def test_inputs_are_not_modified(health_case):
+    case = health_case(0)
+    copies = [a.copy() for a in (case.features, case.labels, case.pred_probs)]
+    _all_results(case)
+    check_health(case.features, labels=case.labels, pred_probs=case.pred_probs, random_state=0)
+    for before, after in zip(copies, (case.features, case.labels, case.pred_probs), strict=True):
+        np.testing.assert_array_equal(before, after)
+
+
+def test_check_health_runs_every_applicable_check_on_one_graph(health_case):
+    case = health_case(1)
+    report = check_health(
+        case.features[:150],
+        labels=case.labels[:150],
+        pred_probs=case.pred_probs[:150],
+        test_features=case.features[150:],
+        random_state=0,
+    )
+    assert isinstance(report, HealthReport)
+    assert list(report.results) == list(CHECKS)
+    assert isinstance(report.graph, NeighborGraph) and report.graph.n == 150
+    frame = report.summary()
+    assert isinstance(frame, pd.DataFrame) and frame["check"].tolist() == list(CHECKS)
+    alone = find_duplicates(report.graph, labels=case.labels[:150])
+    np.testing.assert_array_equal(alone.group, report.duplicates.group)
+    only = check_health(case.features, checks=["duplicates"], random_state=0)
+    assert list(only.results) == ["duplicates"]
+    assert list(check_health(labels=case.labels).results) == ["class_imbalance"]
+    with_content = check_health(
+        case.features[:150],
+        test_features=case.features[150:],
+        content=case.features[:150, :4],
+        test_content=case.features[150:, :4],
+        checks=["leakage"],
+    )
+    assert with_content.leakage is not None and with_content.leakage.mask.shape == (50,)
+
+
+def test_graph_is_reused_not_recomputed(health_case, monkeypatch):
+    case = health_case(2)
+    graph = neighbor_graph(case.features)
+    monkeypatch.setattr(_graph, "_exact", lambda *a, **k: pytest.fail("searched again"))
+    find_duplicates(graph)
+    outlier_scores(graph)
+    non_iid(graph, n_permutations=5, random_state=0)
+
+
+def test_deterministic_for_a_seed(health_case):
+    case = health_case(3)
+    a = non_iid(case.features, random_state=7, n_permutations=30)
+    b = non_iid(case.features, random_state=7, n_permutations=30)
+    assert a.p_value == b.p_value
+    np.testing.assert_array_equal(a.scores, b.scores)
+
+
+@given(seed=st.integers(0, 10_000))
+def test_duplicate_groups_follow_a_permutation(health_case, seed):
+    case = health_case(seed, n=60)
+    perm = np.random.default_rng(seed).permutation(case.n)
+    a = find_duplicates(case.features, labels=case.labels)
+    b = find_duplicates(case.features[perm], labels=case.labels[perm])
+    groups_a = {frozenset(g.tolist()) for g in a.groups()}
+    groups_b = {frozenset(perm[g].tolist()) for g in b.groups()}
+    assert groups_a == groups_b
+    np.testing.assert_allclose(a.scores[perm], b.scores, atol=1e-12)
+    np.testing.assert_array_equal(a.conflicts[perm], b.conflicts)
+
+
+@given(seed=st.integers(0, 10_000), scale=st.floats(0.01, 100))
+def test_scaling_rows_changes_nothing(health_case, seed, scale):
+    case = health_case(seed, n=50)
+    a = find_duplicates(case.features)
+    b = find_duplicates(case.features * scale)
+    np.testing.assert_array_equal(a.group, b.group)
+    np.testing.assert_allclose(
+        outlier_scores(case.features).scores, outlier_scores(case.features * scale).scores
+    )
+
+
+def test_conflicting_duplicates_are_label_issues(health_case):
+    case = health_case(4)
+    result = find_duplicates(case.features, labels=case.labels)
+    issues = result.label_issues()
+    assert isinstance(issues, LabelIssues)
+    np.testing.assert_array_equal(issues.mask, result.conflicts)
+    assert issues.method == "conflicting_duplicates"
+    assert result.conflicts.sum() >= 2  # the factory plants copies with another label
+    for i in np.flatnonzero(result.conflicts):
+        assert issues.scores[i] < 1
+
+
+def test_leakage_with_a_content_view_finds_the_copy():
+    rng = np.random.default_rng(0)
+    train, test = rng.normal(size=(300, 12)), rng.normal(size=(40, 12))
+    content_train, content_test = rng.normal(size=(300, 6)), rng.normal(size=(40, 6))
+    test[3], content_test[3] = train[100] + 1e-4, content_train[100] + 1e-4
+    result = find_leakage(train, test, train_content=content_train, test_content=content_test)
+    assert result.pairs.tolist() == [[3, 100]]
+    assert result.to_frame().columns.tolist() == ["test_row", "train_row", "similarity"]
+
+
+def test_approximate_index_finds_planted_copies(health_case, monkeypatch):
+    pytest.importorskip("faiss")
+    case = health_case(5, n=400)
+    exact = find_duplicates(case.features)
+    monkeypatch.setattr(_graph, "EXACT_MAX_WORK", 0)
+    approx = find_duplicates(case.features, random_state=0)
+    assert not neighbor_graph(case.features, random_state=0).exact
+    for src, dst in case.copies:
+        assert approx.group[src] == approx.group[dst] >= 0
+    assert approx.n_flagged == pytest.approx(exact.n_flagged, abs=2)
+    for result in (exact, approx):  # flagged exactly when in a group, score below the radius
+        np.testing.assert_array_equal(result.mask, result.group >= 0)
+        radius = result.threshold * result.median_distance
+        np.testing.assert_array_equal(
+            result.mask, result.scores <= radius / (radius + result.median_distance)
+        )
+
+
+def test_outlier_detector_is_a_sklearn_estimator(health_case):
+    case = health_case(6)
+    det = OutlierDetector(n_neighbors=5, threshold=2.0)
+    assert clone(det).get_params() == {"n_neighbors": 5, "threshold": 2.0, "random_state": None}
+    det.fit(case.features, pred_probs=case.pred_probs, labels=case.labels)
+    far = det.detect(case.features[:5] * 0 + 50.0, pred_probs=np.full((5, 4), 0.25))
+    assert far.mask.all()
+    near = det.detect(case.features[:20], pred_probs=case.pred_probs[:20])
+    assert near.feature_scores is not None and near.model_scores is not None
+
+
+def test_image_signature_ignores_brightness_and_keeps_content():
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 200, size=(2, 32, 32, 3)).astype(np.uint8)
+    brighter = images + 40
+    sig = image_signature(np.concatenate([images, brighter]))
+    assert sig.shape == (4, 63) and sig.dtype == np.float32
+    np.testing.assert_allclose(sig[:2], sig[2:], atol=1e-3)
+    assert image_signature(images[..., 0], size=4).shape == (2, 15)
+
+
+def test_reduced_search_and_rerank_keep_the_copies(health_case, monkeypatch, brute_distances):
+    pytest.importorskip("faiss")
+    case = health_case(7, n=400, dim=24)
+    monkeypatch.setattr(_graph, "EXACT_MAX_WORK", 0)
+    monkeypatch.setattr(_graph, "SEARCH_DIMS", 8)
+    graph = neighbor_graph(case.features, random_state=0)
+    dist = brute_distances(case.features, case.features)
+    # re-ranked similarities are exact cosines of the rows they name, most similar first
+    np.testing.assert_allclose(
+        1 - graph.similarity, np.take_along_axis(dist, graph.indices, axis=1), atol=1e-6
+    )
+    assert np.all(np.diff(graph.similarity, axis=1) <= 1e-12)
+    assert not np.any(graph.indices == np.arange(case.n)[:, None])
+    train, test = case.features[:300], case.features[300:].copy()
+    test[:4] = train[[1, 50, 100, 299]]
+    leak = find_leakage(train, test, random_state=0)
+    assert {(0, 1), (1, 50), (2, 100), (3, 299)} <= set(map(tuple, leak.pairs.tolist()))
