@@ -8,6 +8,7 @@ its seed alone (``random_case(seed)`` prints how it was made).
 
 from __future__ import annotations
 
+import json
 import os
 import warnings
 from dataclasses import dataclass
@@ -416,3 +417,72 @@ def debian_fashion_mnist() -> Path:
     from labelnoise.datasets import DEBIAN_FASHION_MNIST
 
     return require_fashion_mnist(Path(DEBIAN_FASHION_MNIST))
+
+
+# --------------------------------------------------------------------------------------------
+# A fake copy of the shared data folder: every CIFAR-10 file the benchmarks read, of the
+# real shapes, with random content (for the bench and train_heads tests when CI has no data).
+
+FAKE_N_TRAIN, FAKE_N_TEST, FAKE_K, FAKE_DIM = 50_000, 10_000, 10, 6
+#: Noise rates of the fake CIFAR-10N label sets.
+FAKE_RATES = {
+    "aggre_label": 0.1,
+    "random_label1": 0.2,
+    "random_label2": 0.2,
+    "random_label3": 0.2,
+    "worse_label": 0.4,
+}
+
+
+def _fake_features(rng: np.random.Generator, labels: np.ndarray) -> np.ndarray:
+    """Class centres plus noise: separable enough for a model to learn, float16 like the
+    real files."""
+    centres = rng.normal(0.0, 2.0, size=(FAKE_K, FAKE_DIM))
+    return (centres[labels] + rng.normal(size=(labels.shape[0], FAKE_DIM))).astype(np.float16)
+
+
+def _fake_flip(rng: np.random.Generator, clean: np.ndarray, rate: float) -> np.ndarray:
+    labels = clean.copy()
+    rows = rng.random(clean.shape[0]) < rate
+    labels[rows] = (clean[rows] + rng.integers(1, FAKE_K, int(rows.sum()))) % FAKE_K
+    return labels.astype(np.int8)
+
+
+def _fake_probs(rng: np.random.Generator, labels: np.ndarray, dtype) -> np.ndarray:
+    logits = rng.normal(size=(labels.shape[0], FAKE_K))
+    logits[np.arange(labels.shape[0]), labels] += 3.0
+    probs = np.exp(logits)
+    return (probs / probs.sum(axis=1, keepdims=True)).astype(dtype)
+
+
+def make_fake_data(root: Path, seed: int = 0) -> Path:
+    """A folder with every file the CIFAR-10 benchmark datasets and fixed models read,
+    of the real shapes (random content, 6-dimensional embeddings)."""
+    rng = np.random.default_rng(seed)
+    clean = rng.integers(0, FAKE_K, FAKE_N_TRAIN).astype(np.int8)
+    for name in ("cifar-10n", "cifar10-embeddings", "cifar-10h", "cifar-10n-resnet18"):
+        (root / name).mkdir(parents=True, exist_ok=True)
+    sets = {key: _fake_flip(rng, clean, rate) for key, rate in FAKE_RATES.items()}
+    np.savez(root / "cifar-10n" / "cifar10n_labels.npz", clean_label=clean, **sets)
+    np.save(root / "cifar10-embeddings" / "train.npy", _fake_features(rng, clean))
+    majority = rng.integers(0, FAKE_K, FAKE_N_TEST)
+    counts = rng.multinomial(10, np.full(FAKE_K, 1 / FAKE_K), size=FAKE_N_TEST)
+    counts[np.arange(FAKE_N_TEST), majority] += 40  # a clear majority on every image
+    np.save(root / "cifar-10h" / "cifar10h-counts.npy", counts.astype(np.int64))
+    np.save(root / "cifar-10h" / "cifar10h-probs.npy", counts / counts.sum(axis=1, keepdims=True))
+    np.save(root / "cifar10-embeddings" / "test.npy", _fake_features(rng, majority))
+    for source, key in (("aggre", "aggre_label"), ("worst", "worse_label")):
+        file = root / "cifar-10n-resnet18" / f"{source}_pred_probs.npy"
+        np.save(file, _fake_probs(rng, sets[key], np.float32))
+    errors = root / "label-errors"
+    errors.mkdir(exist_ok=True)
+    np.save(errors / "cifar10_test_labels.npy", majority.astype(np.uint16))
+    np.save(errors / "cifar10_test_pred_probs.npy", _fake_probs(rng, majority, np.float64))
+    (errors / "cifar10_mturk.json").write_text(json.dumps([]))
+    return root
+
+
+@pytest.fixture(scope="session")
+def fake_data(tmp_path_factory) -> Path:
+    """The fake data folder (built once per session)."""
+    return make_fake_data(tmp_path_factory.mktemp("fake-shared-data"))

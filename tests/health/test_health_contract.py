@@ -28,6 +28,7 @@ from labelnoise.health import (
     outlier_scores,
     overlapping_classes,
 )
+from labelnoise.health._duplicates import DEFAULT_DUPLICATE_THRESHOLD
 
 
 def _all_results(case) -> dict[str, HealthResult]:
@@ -218,3 +219,22 @@ def test_reduced_search_and_rerank_keep_the_copies(health_case, monkeypatch, bru
     test[:4] = train[[1, 50, 100, 299]]
     leak = find_leakage(train, test, random_state=0)
     assert {(0, 1), (1, 50), (2, 100), (3, 299)} <= set(map(tuple, leak.pairs.tolist()))
+
+
+@pytest.mark.parametrize("dim", [3, 5, 8])
+def test_few_dimensions_do_not_make_ordinary_rows_copies(dim):
+    """Random rows in a handful of columns: the threshold shrinks with the estimated
+    dimension, so about 1% of rows (not 14-35%) fall within the near-copy radius, and
+    planted near copies are still found."""
+    rng = np.random.default_rng(dim)
+    x = rng.normal(size=(500, dim))
+    assert find_duplicates(x).mask.mean() <= 0.03
+    x[:20] = x[20:40] + rng.normal(scale=1e-3, size=(20, dim))
+    result = find_duplicates(x)
+    assert result.mask[:40].all()
+    assert result.threshold < DEFAULT_DUPLICATE_THRESHOLD
+
+
+def test_many_dimensions_keep_the_default_threshold():
+    x = np.random.default_rng(1).normal(size=(300, 64))
+    assert find_duplicates(x).threshold == DEFAULT_DUPLICATE_THRESHOLD

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -50,6 +52,23 @@ def _union_find_groups(n: int, pairs: list[tuple[int, int]]) -> set[frozenset[in
     return {frozenset(g) for g in groups.values() if len(g) > 1}
 
 
+def _slow_capped_threshold(dist: np.ndarray, threshold: float) -> float:
+    """The near-copy threshold after the few-dimensions cap, row by row: Levina-Bickel
+    dimension from chord lengths sqrt(2 * cosine distance) over the rows without a zero
+    distance, then the largest threshold that random rows would reach 1% of the time."""
+    inverses = []
+    for row in dist:
+        chords = sorted(math.sqrt(2 * d) for d in row if math.isfinite(d))
+        if min(chords) <= math.sqrt(2e-6):
+            continue
+        k = len(chords)
+        inverses.append(sum(math.log(chords[-1] / c) for c in chords[:-1]) / (k - 1))
+    if not inverses or sum(inverses) <= 0:
+        return threshold
+    dimension = len(inverses) / sum(inverses)
+    return min(threshold, math.log2(1 / 0.99) ** (2 / dimension))
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_duplicates_match_brute_force(seed, health_case, brute_distances):
     case = health_case(seed, n=60)
@@ -59,7 +78,9 @@ def test_duplicates_match_brute_force(seed, health_case, brute_distances):
     np.fill_diagonal(dist, np.inf)
     nearest = dist.min(axis=1)
     median = np.median(nearest)
-    radius = max(DEFAULT_DUPLICATE_THRESHOLD * median, 1e-6)
+    threshold = _slow_capped_threshold(dist, DEFAULT_DUPLICATE_THRESHOLD)
+    assert result.threshold == pytest.approx(threshold, rel=1e-9)
+    radius = max(threshold * median, 1e-6)
     pairs = [(i, j) for i in range(n) for j in range(n) if i != j and dist[i, j] <= radius]
     expected = _union_find_groups(n, pairs)
     assert {frozenset(g.tolist()) for g in result.groups()} == expected

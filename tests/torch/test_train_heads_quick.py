@@ -1,4 +1,6 @@
-"""The --quick variant of benchmarks/train_heads.py on a subset of the real embeddings."""
+"""The --quick variant of benchmarks/train_heads.py: on a subset of the real embeddings,
+and on the fake data folder (random embeddings of the real shapes), so it runs in CI
+whether or not the shared data is there."""
 
 from __future__ import annotations
 
@@ -24,16 +26,19 @@ def train_heads(monkeypatch):
     return module
 
 
-@pytest.fixture
-def data_root(label_errors_folder) -> Path:
-    root = label_errors_folder.parent
+@pytest.fixture(params=["real", "fake"])
+def data_root(request) -> tuple[str, Path]:
+    if request.param == "fake":
+        return "fake", request.getfixturevalue("fake_data")
+    root = request.getfixturevalue("label_errors_folder").parent
     for name in ("cifar-10n", "cifar10-embeddings"):
         if not (root / name).is_dir():
             pytest.skip(f"real data incomplete: {root / name} is missing")
-    return root
+    return "real", root
 
 
 def test_quick_table_runs_every_method_and_resumes(train_heads, data_root, tmp_path):
+    kind, data_root = data_root
     out, results = tmp_path / "table.md", tmp_path / "cells.jsonl"
     argv = ["--quick", "--threads", "1", "--noise", "worst", "--data-dir", str(data_root)]
     text = train_heads.main([*argv, "--out", str(out), "--results", str(results)])
@@ -45,10 +50,12 @@ def test_quick_table_runs_every_method_and_resumes(train_heads, data_root, tmp_p
     assert len(records) == expected
     assert {r["noise"] for r in records} == {"clean", "worst"}
     assert all(0.0 <= r["acc"] <= 1.0 and r["seconds"] >= 0 for r in records)
-    assert all(abs(r["rate"] - 0.4021) < 0.05 for r in records if r["noise"] == "worst")
-    # the clean-label CE head on 1,000 rows is far above chance (0.1)
-    ceiling = [r["acc"] for r in records if r["noise"] == "clean"]
-    assert min(ceiling) > 0.4
+    worst_rate = 0.4021 if kind == "real" else 0.4  # the fake set flips 40%
+    assert all(abs(r["rate"] - worst_rate) < 0.05 for r in records if r["noise"] == "worst")
+    if kind == "real":  # the clean-label CE head on 1,000 rows is far above chance (0.1)
+        # (the fake folder draws other class centres for its test split: nothing to learn)
+        ceiling = [r["acc"] for r in records if r["noise"] == "clean"]
+        assert min(ceiling) > 0.4
     lines = text.splitlines()
     assert "**linear head** (1 seeds)" in lines and "**mlp head** (1 seeds)" in lines
     rows = [line for line in lines if line.startswith("| ") and "±" in line]

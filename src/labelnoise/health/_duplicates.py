@@ -39,6 +39,40 @@ __all__ = ["DEFAULT_DUPLICATE_THRESHOLD", "find_duplicates", "find_leakage"]
 DEFAULT_DUPLICATE_THRESHOLD = 0.4
 #: Distances below this count as zero (float rounding of identical rows).
 _EPS = 1e-6
+#: In few intrinsic dimensions the threshold shrinks so that rows spread at random would be
+#: flagged at most this often (docs/health.md, "Few dimensions").
+_NULL_FLAG_RATE = 0.01
+
+
+def _intrinsic_dimension(distance: np.ndarray) -> float | None:
+    """Levina-Bickel maximum-likelihood estimate of the data's intrinsic dimension from
+    each row's neighbour distances (cosine distances, turned into chord lengths), with
+    MacKay and Ghahramani's average of the inverses; rows with a zero distance (exact
+    copies) are left out. ``None`` when fewer than 3 neighbours or no such row."""
+    if distance.shape[1] < 3:
+        return None
+    chord = np.sqrt(2.0 * np.sort(distance, axis=1))
+    usable = np.all(chord > np.sqrt(2.0 * _EPS), axis=1) & np.all(np.isfinite(chord), axis=1)
+    if not usable.any():
+        return None
+    logs = np.log(chord[usable])
+    inverse = np.mean(logs[:, -1:] - logs[:, :-1], axis=1)
+    mean_inverse = float(np.mean(inverse))
+    return None if mean_inverse <= 0 else 1.0 / mean_inverse
+
+
+def _capped_threshold(threshold: float, dimension: float | None) -> float:
+    """``threshold``, or less where rows spread at random in ``dimension`` dimensions
+    would fall within it more than :data:`_NULL_FLAG_RATE` of the time.
+
+    For points spread as a Poisson process in ``d`` dimensions the nearest-neighbour
+    distance ``D`` has ``P(D < s * median) = 1 - 2 ** -(s ** d)``; the radius is on cosine
+    distances, which grow as the square of chord lengths, so ``s = sqrt(threshold)``.
+    With ``d`` from about 11 up the cap is above the default 0.4 and changes nothing."""
+    if dimension is None:
+        return threshold
+    scale = float(np.log2(1.0 / (1.0 - _NULL_FLAG_RATE))) ** (1.0 / dimension)
+    return min(threshold, scale**2)
 
 
 def _typical_distance(nearest: np.ndarray, what: str) -> float:
@@ -117,7 +151,10 @@ def find_duplicates(
     model's apparent accuracy when they straddle a split and over-weight what they show;
     copies with different labels are label issues (``conflicts``). When more than half the
     rows have an exact copy (median 0), the median over the other rows sets the radius
-    instead, with a warning, so near copies are still found.
+    instead, with a warning, so near copies are still found. In few intrinsic dimensions
+    (a table of a handful of columns) ordinary neighbours are often that close, so the
+    threshold is lowered to what rows spread at random would reach only 1% of the time
+    (estimated from the neighbour distances; ``threshold`` of the result is the one used).
 
     Parameters
     ----------
@@ -164,6 +201,7 @@ def _duplicates(
     distance = np.clip(1.0 - graph.similarity, 0.0, 2.0)
     nearest = distance[:, 0].copy() if graph.n_neighbors else np.full(n, np.inf)
     median = _typical_distance(nearest[np.isfinite(nearest)], "rows")
+    threshold = _capped_threshold(threshold, _intrinsic_dimension(distance))
     radius = max(threshold * median, _EPS)
     close = distance <= radius
     rows = np.repeat(np.arange(n), graph.n_neighbors)[close.ravel()]
