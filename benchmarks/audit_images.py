@@ -77,7 +77,7 @@ def _timed(call) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def speed(folder: Path, n_images: int, n_texts: int) -> dict[str, float]:
+def speed(folder: Path, n_images: int, n_texts: int, image_size: int = 128) -> dict[str, float]:
     """Embedding speed of the named encoders, as a user calls them (the model load
     included), and per CPU-second of this process (a figure the machine's load does not
     scale down: on an idle 2-core machine images/s is about twice images per CPU-second
@@ -87,8 +87,8 @@ def speed(folder: Path, n_images: int, n_texts: int) -> dict[str, float]:
     paths = sorted(str(p) for p in folder.glob("*/*.jpg"))
     rng = np.random.default_rng(0)
     sample = [paths[i] for i in sorted(rng.choice(len(paths), n_images, replace=False))]
-    embed_images(sample[:64])  # warm up (first allocations, file cache)
-    wall, cpu = _timed(lambda: embed_images(sample))
+    embed_images(sample[:64], image_size=image_size)  # warm up (allocations, file cache)
+    wall, cpu = _timed(lambda: embed_images(sample, image_size=image_size))
     words = "the a film plot actor scene great boring slow music ending story cast".split()
     texts = [" ".join(rng.choice(words, 12)) + "." for _ in range(n_texts)]
     embed_texts(texts[:64])
@@ -137,6 +137,7 @@ def main() -> None:
     )
     parser.add_argument("--speed-images", type=int, default=1000)
     parser.add_argument("--speed-texts", type=int, default=2000)
+    parser.add_argument("--image-size", type=int, default=128, help="for the speed run")
     parser.add_argument(
         "--speed-only", action="store_true", help="measure the embedding speeds, then stop"
     )
@@ -145,9 +146,10 @@ def main() -> None:
     rebuild_test_folder(args.data / "cifar10-jpg" / "cifar10_jpg.zip", folder)
     load = os.getloadavg()[0]
     print(f"threads: torch default; cores: {os.cpu_count()}; load average at start: {load:.1f}")
-    fast = speed(folder, args.speed_images, args.speed_texts)
+    fast = speed(folder, args.speed_images, args.speed_texts, args.image_size)
     print(
-        f"| embedding, model load included | {fast['images_s']:.1f} images/s (128 px, "
+        f"| embedding, model load included | {fast['images_s']:.1f} images/s "
+        f"({args.image_size} px, "
         f"{args.speed_images} images) | {fast['texts_s']:.0f} sentences/s ({args.speed_texts}) |"
     )
     print(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
+from typing import get_args
 
 import numpy as np
 import pytest
@@ -15,18 +16,11 @@ from hypothesis import strategies as st
 
 from labelnoise import InputError, estimate_noise, find_label_issues, label_quality_scores
 from labelnoise._sources import Rows
+from labelnoise.detect import FilterMethod
+from labelnoise.detect._detectors import FEATURE_METHODS
 
-METHODS = (
-    "prune_by_noise_rate",
-    "prune_by_class",
-    "both",
-    "confident_learning",
-    "predicted_neq_given",
-    "low_normalized_margin",
-    "low_self_confidence",
-    "auto",
-    "small_loss",
-)
+#: Every method that reads pred_probs alone (the feature methods read no pred_probs blocks).
+METHODS = tuple(m for m in get_args(FilterMethod) if m not in FEATURE_METHODS)
 SCORE_METHODS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
 FUNCS = (find_label_issues, estimate_noise, label_quality_scores)
 

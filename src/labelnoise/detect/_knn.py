@@ -92,17 +92,26 @@ def _unit_rows(features: np.ndarray) -> np.ndarray:
     return features / np.where(norms > 0, norms, 1.0)
 
 
-def _exact(unit: np.ndarray, k: int, queries: np.ndarray | None = None) -> Neighbors:
-    """Exact neighbours of the rows ``queries`` (default: every row)."""
-    n = unit.shape[0]
-    queries = np.arange(n) if queries is None else queries
-    rows_per_block = max(1, _BLOCK_BYTES // (unit.itemsize * n))
+def _exact(
+    unit: np.ndarray,
+    k: int,
+    queries: np.ndarray | None = None,
+    *,
+    reference: np.ndarray | None = None,
+) -> Neighbors:
+    """Exact neighbours of the rows ``queries`` of ``unit`` (default: every row): among
+    the other rows of ``unit``, or among the rows of ``reference`` when it is given."""
+    ref = unit if reference is None else reference
+    n = ref.shape[0]
+    queries = np.arange(unit.shape[0]) if queries is None else queries
+    rows_per_block = max(1, _BLOCK_BYTES // (ref.itemsize * n))
     indices = np.empty((queries.size, k), dtype=np.intp)
     similarity = np.empty((queries.size, k), dtype=np.float64)
     for start in range(0, queries.size, rows_per_block):
         stop = min(queries.size, start + rows_per_block)
-        sims = unit[queries[start:stop]] @ unit.T
-        sims[np.arange(stop - start), queries[start:stop]] = -np.inf  # never yourself
+        sims = unit[queries[start:stop]] @ ref.T
+        if reference is None:
+            sims[np.arange(stop - start), queries[start:stop]] = -np.inf  # never yourself
         top = np.argpartition(sims, n - k, axis=1)[:, n - k :]
         top_sims = np.take_along_axis(sims, top, axis=1).astype(np.float64)
         # most similar first; equal similarities by row number, so the result is unique
@@ -112,22 +121,35 @@ def _exact(unit: np.ndarray, k: int, queries: np.ndarray | None = None) -> Neigh
     return Neighbors(indices=indices, similarity=similarity)
 
 
-def _approximate(unit: np.ndarray, k: int, seed: int) -> Neighbors | None:
-    """faiss inverted-file index (IVF, about ``2 sqrt(n)`` lists, 16 probed): recall@10 of
-    1.000 on clustered 200k x 128 data in ~40 s where exact search takes ~8 minutes
-    (benchmarks/ann_index.py; docs/detectors.md). Deterministic for a seed."""
+def ivf_index(x: np.ndarray, seed: int, *, train_per_list: int | None = None) -> Any:
+    """A faiss inverted-file index over the float32 rows ``x`` (inner product, about
+    ``2 sqrt(n)`` lists, 16 probed), trained on every row or on a seeded sample of
+    ``train_per_list`` rows per list; ``None`` without faiss-cpu."""
     try:
         import faiss
     except ImportError:
         return None
-    x = np.ascontiguousarray(unit, dtype=np.float32)
     n_lists = max(1, int(2 * np.sqrt(x.shape[0])))
     quantizer = faiss.IndexFlatIP(x.shape[1])
     index = faiss.IndexIVFFlat(quantizer, x.shape[1], n_lists, faiss.METRIC_INNER_PRODUCT)
     index.cp.seed = seed
-    index.train(x)
+    train = x
+    if train_per_list is not None:
+        train = x[np.random.default_rng(seed).permutation(x.shape[0])[: train_per_list * n_lists]]
+    index.train(train)
     index.add(x)
     index.nprobe = 16
+    return index
+
+
+def _approximate(unit: np.ndarray, k: int, seed: int) -> Neighbors | None:
+    """faiss inverted-file index (IVF, about ``2 sqrt(n)`` lists, 16 probed): recall@10 of
+    1.000 on clustered 200k x 128 data in ~40 s where exact search takes ~8 minutes
+    (benchmarks/ann_index.py; docs/detectors.md). Deterministic for a seed."""
+    x = np.ascontiguousarray(unit, dtype=np.float32)
+    index = ivf_index(x, seed)
+    if index is None:
+        return None
     similarity, found = index.search(x, k + 1)
     own = found == np.arange(x.shape[0])[:, None]
     # drop each row itself (or, if it was not found, its last neighbour)

@@ -18,7 +18,7 @@ from scipy.linalg import eigh
 
 from labelnoise._errors import InputError
 from labelnoise._validation import as_array, check_int
-from labelnoise.detect._knn import Neighbors, _exact, _unit_rows, check_features
+from labelnoise.detect._knn import Neighbors, _exact, _unit_rows, check_features, ivf_index
 from labelnoise.simulate._random import RandomState, check_random_state
 
 __all__ = ["EXACT_MAX_WORK", "NeighborGraph", "check_feature_rows", "neighbor_graph"]
@@ -232,50 +232,25 @@ def cross_neighbors(
             result = _rerank(ref, qry, found.indices, k)
             short = np.flatnonzero(~np.isfinite(result.similarity).all(axis=1))
             if short.size:
-                exact = _cross_exact(ref, qry[short], k)
+                exact = _exact(qry, k, short, reference=ref)
                 result.indices[short], result.similarity[short] = exact.indices, exact.similarity
             return result
         _warn_exact(ref.shape[0])
-    return _cross_exact(ref, qry, k)
-
-
-def _cross_exact(ref: np.ndarray, qry: np.ndarray, k: int) -> Neighbors:
-    m = ref.shape[0]
-    per_block = max(1, _BLOCK_BYTES // (ref.itemsize * m))
-    indices = np.empty((qry.shape[0], k), dtype=np.intp)
-    similarity = np.empty((qry.shape[0], k), dtype=np.float64)
-    for start in range(0, qry.shape[0], per_block):
-        sims = qry[start : start + per_block] @ ref.T
-        top = np.argpartition(sims, m - k, axis=1)[:, m - k :]
-        top_sims = np.take_along_axis(sims, top, axis=1).astype(np.float64)
-        order = np.lexsort((top, -top_sims), axis=1)
-        indices[start : start + per_block] = np.take_along_axis(top, order, axis=1)
-        similarity[start : start + per_block] = np.take_along_axis(top_sims, order, axis=1)
-    return Neighbors(indices=indices, similarity=similarity)
+    return _exact(qry, k, reference=ref)
 
 
 def _cross_index(ref: np.ndarray, qry: np.ndarray, k: int, seed: int) -> Neighbors | None:
-    """The inverted-file index of :func:`labelnoise.detect._knn._approximate` (about
-    ``2 sqrt(n)`` lists, 16 probed), trained on at most 40 rows per list."""
-    try:
-        import faiss
-    except ImportError:
+    """The inverted-file index of :func:`labelnoise.detect._knn.ivf_index`, trained on at
+    most 40 rows per list."""
+    index = ivf_index(np.ascontiguousarray(ref, dtype=np.float32), seed, train_per_list=40)
+    if index is None:
         return None
-    x = np.ascontiguousarray(ref, dtype=np.float32)
-    n_lists = max(1, int(2 * np.sqrt(x.shape[0])))
-    quantizer = faiss.IndexFlatIP(x.shape[1])
-    index = faiss.IndexIVFFlat(quantizer, x.shape[1], n_lists, faiss.METRIC_INNER_PRODUCT)
-    index.cp.seed = seed
-    train = x[np.random.default_rng(seed).permutation(x.shape[0])[: 40 * n_lists]]
-    index.train(train)
-    index.add(x)
-    index.nprobe = 16
     similarity, found = index.search(np.ascontiguousarray(qry, dtype=np.float32), k)
     short = np.flatnonzero((found < 0).any(axis=1))
     found = found.astype(np.intp)
     similarity = similarity.astype(np.float64)
     if short.size:
-        exact = _cross_exact(ref, qry[short], k)
+        exact = _exact(qry, k, short, reference=ref)
         found[short], similarity[short] = exact.indices, exact.similarity
     return Neighbors(indices=found, similarity=similarity)
 
