@@ -53,14 +53,6 @@ SPEED_TARGETS = {"1Mx100": 10.0, "5Mx10": 10.0, "50kx1000": 10.0}
 #: Peak memory added by labelnoise's calls, as a multiple of the pred_probs array.
 MEMORY_TARGET = 0.5
 FLIP_RATE = 0.15
-OTHER_METHODS = (
-    "prune_by_class",
-    "both",
-    "confident_learning",
-    "predicted_neq_given",
-    "low_normalized_margin",
-    "low_self_confidence",
-)
 MIB = 1024 * 1024
 
 
@@ -216,7 +208,10 @@ def build_calls() -> dict[str, Call]:
         Call(CL_SCORES, "cleanlab", None, _cleanlab_scores),
         Call("labelnoise label_quality_scores", "labelnoise", CL_SCORES, _labelnoise_scores),
     ]  # fmt: skip
-    for method in OTHER_METHODS:
+    # the other confident-learning methods, read from the detector registry
+    from labelnoise.detect._registry import CONFIDENT_LEARNING
+
+    for method in (m for m in CONFIDENT_LEARNING if m != "prune_by_noise_rate"):
         calls.append(Call(_cl_method(method), "cleanlab", None, _cleanlab_find(method, 1)))
         calls.append(
             Call(_ln_method(method), "labelnoise", _cl_method(method), _labelnoise_find(method))

@@ -55,8 +55,8 @@ cross-validated on CIFAR-10N `aggre`/`worst` (from the label-error-detection ben
 and the CNN of the label-errors study on the test set. Every unit also runs the
 *ensemble* of its models (the library's default pool).
 
-**small-sets** (config `small-sets`, the earlier suite): digits, wine, breast cancer and
-10,000 Fashion-MNIST images, eleven simulated noise settings (symmetric 10-60%, pair-flip,
+**small-sets** (config `small-sets`): digits, wine, breast cancer and 10,000
+Fashion-MNIST images, eleven simulated noise settings (symmetric 10-60%, pair-flip,
 a sparse random transition matrix, instance-dependent, CIFAR-10N human confusion
 matrices), seeds 0-2, a standardized logistic regression and a 15-nearest-neighbour
 classifier and their ensembles.
@@ -80,8 +80,8 @@ mistakes as errors; the calibration removes each model's own over- or under-conf
 noisy labels spreads probability the way the noise does, so its calibrated probabilities
 are softer than the clean posterior the formula wants: sharpening undoes part of that.
 
-*Which ones.* Unchanged: a percentile-rank mix of the same label posterior and the
-normalized margin, the posterior weighing more the more structured the estimated noise
+*Which ones.* A percentile-rank mix of the same label posterior and the normalized
+margin, the posterior weighing more the more structured the estimated noise
 (`detect/_auto.py`). It had the best mean AUPRC of the rankings we tried on the suite
 (the posterior alone, the margin, self-confidence); the `auto[rank=...]` rows below show
 what each part contributes.
@@ -90,10 +90,10 @@ what each part contributes.
 the given labels most likely (a linear opinion pool fitted by EM: stacking on the
 out-of-sample probabilities); a member whose weight is below a quarter of the largest is
 dropped. So a strong member is not blurred by weak ones, and members of comparable
-quality are averaged. The plain mean, used before, lost to its best member in most
-real-noise units (a weak member blurs a strong one's ranking); powering the weights
-instead of cutting them won on the real-noise suite and lost on the small sets, where the
-two members are comparable and the 15-neighbour vote's zeros cost it likelihood.
+quality are averaged. The plain mean loses to its best member in most real-noise units
+(a weak member blurs a strong one's ranking); powering the weights instead of cutting
+them won on the real-noise suite and lost on the small sets, where the two members are
+comparable and the 15-neighbour vote's zeros cost it likelihood.
 
 *Tuning and confirmation.* The count's form and its constant (sharpening 2) were chosen
 on prototype runs of the same data and models (their own fold splits and draws):
@@ -107,11 +107,11 @@ of these. Never looked at while choosing: CIFAR-10N `random2` and `random3`, eve
 with a seed above 0 (the *confirmation units* below), and the whole small-sets suite.
 Sharpening 1.5-3 are the `auto[sharpness=...]` rows; 2 was the best worst case (1.5 is
 better in every regime but the ResNet-18's, where it loses 0.04). The pool's cut (a
-quarter of the largest weight) was chosen after the first runs of both suites, among
-powered weights (1, 2, 4), a smoothed likelihood and cuts at 0.25 and 0.5, all measured
-on both suites' cached probabilities: the cut at 0.25 was the only rule that kept the
-pool at least as good as its best member on the real-noise suite without losing on the
-small sets. That choice is not confirmed on held-out data.
+quarter of the largest weight) was chosen among powered weights (1, 2, 4), a smoothed
+likelihood and cuts at 0.25 and 0.5, all measured on both suites' cached probabilities:
+the cut at 0.25 was the only rule that kept the pool at least as good as its best member
+on the real-noise suite without losing on the small sets. That choice is not confirmed on
+held-out data.
 """
 
 NOTES = """## Notes
@@ -126,14 +126,14 @@ NOTES = """## Notes
   confident mistakes outnumber the 2-5% wrong labels); F1 is low for every method there.
 - **The small sets (never used to choose) disagree with the real-noise suite about the
   count.** With simulated noise on small, clean datasets, confident learning's count is
-  nearly exact (median 1.05 of the truth) and `auto`'s new count under-counts a little
-  (0.92-0.98); `auto` with the old count (`auto[count=confident_joint]`) scores 0.880
-  there against `auto`'s 0.847, and `auto` wins 66% of small-set settings against the
-  best confident-learning method, short of 70%. The loss is mostly the 15-neighbour
-  vote's: its probabilities are vote shares with many zeros, and the temperature fitted
-  to them is large. On the real-noise suite the old count loses in every regime
-  (0.610 mean F1 against 0.627, and 0.09 F1 on the ResNet-18's `aggre`), so the
-  real-noise suite decided.
+  nearly exact (median 1.05 of the truth) and `auto`'s count under-counts a little
+  (0.92-0.98); `auto` with confident learning's count (`auto[count=confident_joint]`)
+  scores 0.880 there against `auto`'s 0.847, and `auto` wins 66% of small-set settings
+  against the best confident-learning method, short of 70%. The loss is mostly the
+  15-neighbour vote's: its probabilities are vote shares with many zeros, and the
+  temperature fitted to them is large. On the real-noise suite confident learning's count
+  loses in every regime (0.610 mean F1 against 0.627, and 0.09 F1 on the ResNet-18's
+  `aggre`), so the real-noise suite decided.
 - **Count error is not F1.** By count error alone the calibrated posterior sum without
   sharpening is closest to the truth (mean absolute log ratio 0.29 against `auto`'s
   0.43), but it counts 0.55 of the ResNet-18's errors, and with weak models the count
@@ -167,7 +167,7 @@ NOTES = """## Notes
 | clustered | faiss IVF1024 (nprobe 16) | 38.8 | 1.000 |
 | clustered | pynndescent NNDescent | 6.3 | 0.788 |
 
-Measured earlier with `benchmarks/ann_index.py --n 200000 --dim 128` (faiss-cpu 1.15.1,
+Measured with `benchmarks/ann_index.py --n 200000 --dim 128` (faiss-cpu 1.15.1,
 pynndescent 0.7.0, 2 shared CPU cores): time to find the 10 nearest neighbours of every
 row (build + search), recall@10 against exact search on 2,000 random rows; the exact time
 is extrapolated from 10,000 rows. Isotropic random data is the pathological case where

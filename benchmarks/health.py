@@ -1,6 +1,6 @@
 """Data-health checks (``labelnoise.health``) against cleanlab's ``Datalab``, same features.
 
-Three parts (``--part``, default all):
+Four parts (``--part``, default all):
 
 * ``planted``: 2,000 CIFAR-10 test images with jittered copies of 100 of them (a random
   28-31 px crop resized back to 32 px, contrast x U(0.9, 1.1) per channel, brightness
@@ -14,6 +14,9 @@ Three parts (``--part``, default all):
   alone and combined with :func:`labelnoise.health.image_signature` of the JPEGs.
   ``--published CSV`` (Barz & Denzler's ``duplicates_cifar10.csv``, not shipped here)
   adds agreement with their list. Writes a grid of flagged pairs (``--grid PNG``).
+* ``few``: random Gaussian rows in 1 to 8 columns (how often ordinary rows are called
+  copies, and the threshold used after the few-dimensions cap) and planted copies in
+  them (near: noise 1e-3; identical), for ``find_duplicates`` and ``find_leakage``.
 * ``speed``: every check (``check_health``) on 50,000 x 1,280 features (the CIFAR-10
   train embeddings rotated into 1,280 columns), CIFAR-10N labels and a ResNet-18's
   pred_probs, with the recall of the approximate neighbour graph; and ``Datalab`` against
@@ -28,6 +31,7 @@ Usage::
     .venv/bin/python benchmarks/health.py --part planted --seeds 5 --sweep
     .venv/bin/python benchmarks/health.py --part cifar --published duplicates_cifar10.csv \
         --grid docs/img/health_cifar10_leakage_pairs.png
+    .venv/bin/python benchmarks/health.py --part few --seeds 5
     .venv/bin/python benchmarks/health.py --part speed
 """
 
@@ -241,10 +245,10 @@ def run_cifar(data: Path, published: Path | None, grid: Path | None) -> None:
         f"{t_sig1 + t_sig2:.1f} s)"
     )
     print(
-        "| signal | threshold | flagged test rows | % of test | in published list | "
+        "| signal | threshold | used | flagged test rows | % of test | in published list | "
         "published found (recall) | listed copy is the nearest train row | time (s) |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     results = {}
     for name, kwargs in (
         ("embeddings (cosine)", {}),
@@ -281,7 +285,8 @@ def run_cifar(data: Path, published: Path | None, grid: Path | None) -> None:
                     f"{np.mean([res.nearest[t] == r for t, r in listed.items()]):.3f}",
                 ]
             print(
-                f"| {name} | {threshold} | {res.n_flagged} | {100 * res.n_flagged / 10000:.2f} | "
+                f"| {name} | {threshold} | {res.threshold:.3g} | {res.n_flagged} | "
+                f"{100 * res.n_flagged / 10000:.2f} | "
                 f"{cells[0]} | {cells[1]} | {cells[2]} | {secs:.1f} |"
             )
     if listed is not None:  # scores do not depend on the threshold: one ranking per signal
@@ -304,6 +309,48 @@ def run_cifar(data: Path, published: Path | None, grid: Path | None) -> None:
         )
         _grid(d["test_img"], d["train_img"], best.pairs[pick], grid)
         print(f"grid of {pick.size} random flagged pairs (test | train) written to {grid}")
+
+
+# ----------------------------------------------------------------------------------- few
+
+
+def _few_case(columns: int, seed: int) -> dict[str, float]:
+    """One seed of ``--part few``: 500 random rows (and 200 random test rows), then 20
+    planted near copies (noise 1e-3) and 20 identical ones."""
+    rng = np.random.default_rng([seed, columns])
+    x = rng.normal(size=(500, columns))
+    test = rng.normal(size=(200, columns))
+    with warnings.catch_warnings():  # 1-2 columns: the identical-rows warning, expected
+        warnings.simplefilter("ignore", UserWarning)
+        plain = find_duplicates(x)
+        leak = find_leakage(x, test)
+        x[:20] = x[20:40] + rng.normal(scale=1e-3, size=(20, columns))
+        x[40:60] = x[60:80]
+        planted = find_duplicates(x)
+    return {
+        "threshold": plain.threshold,
+        "random": float(plain.mask.mean()),
+        "random test": float(leak.mask.mean()),
+        "near": float(planted.mask[:40].mean()),
+        "identical": float(planted.mask[40:80].mean()),
+    }
+
+
+def run_few(seeds: int) -> None:
+    print(f"## few columns: 500 random Gaussian rows, mean of {seeds} seeds")
+    print(
+        "| columns | threshold used | random rows flagged | random test rows flagged "
+        "(leakage, 200 vs 500) | planted near copies found | planted identical copies found |"
+    )
+    print("|---|---|---|---|---|---|")
+    for columns in (1, 2, 3, 5, 8):
+        cases = [_few_case(columns, seed) for seed in range(seeds)]
+        mean = {key: float(np.mean([c[key] for c in cases])) for key in cases[0]}
+        print(
+            f"| {columns} | {mean['threshold']:.3g} | {100 * mean['random']:.1f}% | "
+            f"{100 * mean['random test']:.1f}% | {100 * mean['near']:.0f}% | "
+            f"{100 * mean['identical']:.0f}% |"
+        )
 
 
 # --------------------------------------------------------------------------------- speed
@@ -367,7 +414,9 @@ def run_speed(data: Path, dims: int, peer_rows: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("planted", "cifar", "speed", "all"), default="all")
+    parser.add_argument(
+        "--part", choices=("planted", "cifar", "few", "speed", "all"), default="all"
+    )
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--published", type=Path, default=None)
     parser.add_argument("--grid", type=Path, default=None)
@@ -380,6 +429,8 @@ def main() -> None:
         run_planted(args.data, args.seeds, args.sweep)
     if args.part in ("cifar", "all"):
         run_cifar(args.data, args.published, args.grid)
+    if args.part in ("few", "all"):
+        run_few(args.seeds)
     if args.part in ("speed", "all"):
         run_speed(args.data, args.dims, args.peer_rows)
 

@@ -1,29 +1,28 @@
 """Multi-label detection and speed: labelnoise.multilabel beside cleanlab 2.9.0.
 
-Quality (``detect``): synthetic data (``sklearn.datasets.make_multilabel_classification``,
-K = 4, 10, 50) and the real yeast set (K = 14, ``labelnoise.datasets.load_yeast``), with
-simulated tag noise (``labelnoise.simulate.tag_noise``): ``missing`` drops 20% of the
-present tags, ``wrong`` adds as many absent tags as 10% of the present ones, ``mixed``
-does half of each. Two models, one-vs-rest logistic regression and random forest, give
-3-fold cross-validated ``pred_probs`` on the noisy tags. The reference (cleanlab's
-``multilabel_classification`` defaults, run in the same process on the same inputs) and
-every candidate score are compared by example-level detection AUROC (an example is
-noisy when any of its tags changed) and the F1 of the flagged set; ratios are ours /
-reference. Candidates are chosen on the selection seeds and reported on the others.
+Quality (``detect``) drives :func:`labelnoise.bench.run_multilabel_benchmark` with
+``reference=True``: synthetic data at K = 4, 10, 50 and yeast (K = 14), missing / wrong /
+mixed tag noise, one-vs-rest logistic regression and random forest, 3-fold
+cross-validated, every detector of ``MULTILABEL_DETECTORS`` beside cleanlab's
+``multilabel_classification`` defaults run in the same process on the same inputs (whose
+flags must equal ours: the script stops otherwise). Every candidate ranking score is
+tabulated on the selection seeds and on the held-out seeds; then the library's default
+(softmin at temperature 0.2, chosen on the selection seed) beside the reference, per
+setting, on the held-out seeds. Prints markdown tables.
 
-Speed (``speed``): ``find_label_issues`` + ``label_quality_scores`` at 100,000 x 50
-against the faster of cleanlab's ``n_jobs=1`` and its default process pool.
+Speed (``speed``): ``find_label_issues`` at 100,000 x 50 against the faster of
+cleanlab's ``n_jobs=1`` and its default process pool.
 
 Usage::
 
-    .venv/bin/python benchmarks/multilabel.py detect [--seeds 4] [--out results.csv]
+    .venv/bin/python benchmarks/multilabel.py detect [--seeds 3] [--out results.csv]
+    .venv/bin/python benchmarks/multilabel.py detect --summarize results.csv
     .venv/bin/python benchmarks/multilabel.py speed [--n 100000 --k 50 --repeats 3]
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import time
 import warnings
 from collections.abc import Callable
@@ -31,177 +30,102 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.datasets import make_multilabel_classification
-from sklearn.ensemble import RandomForestClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score, roc_auc_score
-from sklearn.model_selection import KFold, cross_val_predict
-from sklearn.multiclass import OneVsRestClassifier
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from labelnoise import multilabel
-from labelnoise.simulate import tag_noise
-
-NOISE = {"missing": (0.2, 0.0), "wrong": (0.0, 0.1), "mixed": (0.1, 0.05)}
-SYNTHETIC_K = (4, 10, 50)
-N_SYNTHETIC = 1000
-
-
-def dataset(name: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    if name == "yeast":
-        from labelnoise.datasets import load_yeast
-
-        data = load_yeast()
-        return np.asarray(data.X), np.asarray(data.Y)
-    k = int(name.removeprefix("synthetic_k"))
-    X, Y = make_multilabel_classification(
-        n_samples=N_SYNTHETIC,
-        n_features=20,
-        n_classes=k,
-        n_labels=max(2, k // 5),
-        allow_unlabeled=True,
-        random_state=seed,
-    )
-    return X, Y.astype(bool)
+from labelnoise.bench import (
+    MULTILABEL_DETECTORS,
+    MultilabelBenchConfig,
+    compare_multilabel,
+    run_multilabel_benchmark,
+)
 
 
-def corrupt(Y: np.ndarray, noise: str, seed: int):
-    drop, add_share = NOISE[noise]
-    present, absent = Y.sum(), (~Y).sum()
-    add = add_share * present / absent  # adds add_share of the present tags' count
-    return tag_noise(Y, drop_rate=drop, add_rate=add, random_state=seed)
+def markdown(frame: pd.DataFrame, digits: int = 3) -> str:
+    """A markdown table (no extra dependency)."""
+    cells = [
+        [f"{v:.{digits}f}" if isinstance(v, float) else str(v) for v in row]
+        for row in frame.itertuples(index=False)
+    ]
+    lines = ["| " + " | ".join(map(str, frame.columns)) + " |", "|" + "---|" * frame.shape[1]]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in cells])
 
 
-def model(name: str, seed: int):
-    if name == "logreg":
-        base = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
-    else:
-        base = RandomForestClassifier(n_estimators=50, min_samples_leaf=2, random_state=seed)
-    return OneVsRestClassifier(base)
-
-
-def pred_probs(X, Y, model_name, seed, cache: Path) -> np.ndarray:
-    digest = hashlib.sha256(np.ascontiguousarray(X).tobytes() + Y.tobytes()).hexdigest()[:16]
-    key = cache / f"{model_name}-{seed}-{digest}.npy"
-    if key.exists():
-        return np.load(key)
-    folds = KFold(3, shuffle=True, random_state=seed)
-    out = cross_val_predict(
-        model(model_name, seed), X, Y.astype(int), cv=folds, method="predict_proba"
-    )
-    cache.mkdir(parents=True, exist_ok=True)
-    np.save(key, out)
-    return out
-
-
-def candidates() -> dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]]:
-    """Ranking scores (lower = more likely noisy): the reference's and the alternatives."""
-    out = {}
-    for agg in ("exponential_moving_average", "softmin", "min", "likelihood"):
-        for adjust in (False, True):
-            name = f"{'adjusted_' if adjust else ''}self_confidence/{agg}"
-            out[name] = lambda Y, P, a=agg, j=adjust: multilabel.label_quality_scores(
-                Y, P, aggregation=a, adjust_pred_probs=j
-            )
-    for t in (0.05, 0.2):
-        out[f"self_confidence/softmin_t{t}"] = lambda Y, P, t=t: multilabel.label_quality_scores(
-            Y, P, aggregation="softmin", temperature=t
-        )
-    for alpha in (0.5, 0.95):
-        out[f"self_confidence/ema_a{alpha}"] = lambda Y, P, a=alpha: (
-            multilabel.label_quality_scores(Y, P, alpha=a)
-        )
-    return out
-
-
-def reference(Y: np.ndarray, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    from cleanlab.multilabel_classification import filter as ref_filter
-    from cleanlab.multilabel_classification import rank as ref_rank
-
-    lists = [np.flatnonzero(r).tolist() for r in Y]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        mask = ref_filter.find_label_issues(lists, P, n_jobs=1)
-        scores = ref_rank.get_label_quality_scores(lists, P)
-    return mask, scores
-
-
-def flagged_by(scores: np.ndarray, count: int) -> np.ndarray:
-    mask = np.zeros(scores.shape[0], dtype=bool)
-    mask[np.argsort(scores, kind="stable")[:count]] = True
-    return mask
-
-
-def run_detect(seeds: int, cache: Path) -> pd.DataFrame:
+def candidates_table(frame: pd.DataFrame, seeds: tuple[int, ...]) -> pd.DataFrame:
+    """Per detector on ``seeds``: mean AUROC, F1 and F1 of the lowest scores, and the
+    share of settings where its AUROC is at least the reference's."""
     rows = []
-    for data_name in (*(f"synthetic_k{k}" for k in SYNTHETIC_K), "yeast"):
-        for seed in range(seeds):
-            X, Y = dataset(data_name, seed)
-            for noise in NOISE:
-                sim = corrupt(Y, noise, seed)
-                noisy, truth = np.asarray(sim.labels), np.asarray(sim.is_flipped)
-                for model_name in ("logreg", "forest"):
-                    P = pred_probs(X, noisy, model_name, seed, cache)
-                    ref_mask, ref_scores = reference(noisy, P)
-                    ours = multilabel.find_label_issues(noisy, P)
-                    assert np.array_equal(ours.mask, ref_mask)  # parity, on real inputs
-                    base = {
-                        "data": data_name,
-                        "K": Y.shape[1],
-                        "seed": seed,
-                        "noise": noise,
-                        "model": model_name,
-                        "noise_rate": float(truth.mean()),
-                    }
-                    rows.append(
-                        {
-                            **base,
-                            "detector": "reference",
-                            "auroc": roc_auc_score(truth, -ref_scores),
-                            "f1": f1_score(truth, ref_mask),
-                            "flagged": int(ref_mask.sum()),
-                        }
-                    )
-                    for name, score in candidates().items():
-                        s = score(noisy, P)
-                        rows.append(
-                            {
-                                **base,
-                                "detector": name,
-                                "auroc": roc_auc_score(truth, -s),
-                                "f1": f1_score(truth, flagged_by(s, int(ref_mask.sum()))),
-                                "flagged": int(ref_mask.sum()),
-                            }
-                        )
-                    print(data_name, seed, noise, model_name, flush=True)
-    return pd.DataFrame(rows)
+    for name in sorted(set(frame["detector"]) - {"reference"}):
+        result = compare_multilabel(frame, name, seeds=seeds)
+        picked = frame[(frame.detector == name) & frame.seed.isin(seeds)]
+        rows.append(
+            {
+                "detector": name,
+                "auroc": picked["auroc"].mean(),
+                "f1": picked["f1"].mean(),
+                "f1_lowest": picked["f1_lowest"].mean(),
+                "auroc >= ref": result.auroc_wins,
+                "worst auroc ratio": result.table["auroc_ratio"].min(),
+            }
+        )
+    reference = frame[(frame.detector == "reference") & frame.seed.isin(seeds)]
+    rows.append(
+        {
+            "detector": "reference",
+            "auroc": reference["auroc"].mean(),
+            "f1": reference["f1"].mean(),
+            "f1_lowest": reference["f1_lowest"].mean(),
+            "auroc >= ref": 1.0,
+            "worst auroc ratio": 1.0,
+        }
+    )
+    return pd.DataFrame(rows).sort_values(["auroc >= ref", "auroc"], ascending=False)
+
+
+def side_by_side(frame: pd.DataFrame, name: str, seeds: tuple[int, ...]) -> None:
+    """``name`` beside the reference per setting (means over ``seeds``), and how often it
+    is at least as good, over the seed means and seed by seed."""
+    result = compare_multilabel(frame, name, seeds=seeds)
+    print(markdown(result.table))
+    lowest = compare_multilabel(frame, name, seeds=seeds, f1="f1_lowest")
+    print(
+        f"\n{name} >= reference in {result.auroc_wins:.0%} of the settings by AUROC, "
+        f"{result.f1_wins:.0%} by F1 of the flagged set, {lowest.f1_wins:.0%} by F1 of as "
+        f"many lowest scores; worst AUROC ratio {result.table['auroc_ratio'].min():.3f}"
+    )
+    for seed in seeds:
+        one = compare_multilabel(frame, name, seeds=(seed,))
+        print(
+            f"seed {seed}: AUROC >= reference in {one.auroc_wins:.0%} of the settings, "
+            f"worst ratio {one.table['auroc_ratio'].min():.3f}"
+        )
+    print()
 
 
 def summarize(frame: pd.DataFrame, selection_seeds: int) -> None:
-    keys = ["data", "noise", "model"]
-    select = frame[frame.seed < selection_seeds]
-    report = frame[frame.seed >= selection_seeds] if frame.seed.max() >= selection_seeds else frame
-    means = select.groupby(["detector"])[["auroc", "f1"]].mean().sort_values("auroc")
-    print("\nSelection seeds: mean over settings\n", means.round(4).to_string())
-    best = means.drop(index="reference").auroc.idxmax()
-    print(f"\nbest candidate by AUROC on the selection seeds: {best}")
-    table = report.groupby([*keys, "detector"])[["auroc", "f1"]].mean().unstack("detector")
-    side = pd.DataFrame(
-        {
-            "ref_auroc": table["auroc"]["reference"],
-            "ours_auroc": table["auroc"][best],
-            "ref_f1": table["f1"]["reference"],
-            "ours_f1": table["f1"][best],
-        }
+    seeds = sorted(set(frame["seed"]))
+    select = tuple(s for s in seeds if s < selection_seeds)
+    held_out = tuple(s for s in seeds if s >= selection_seeds) or select
+    print(f"## Candidates, selection seeds {list(select)}\n")
+    print(markdown(candidates_table(frame, select)) + "\n")
+    print(f"## The same on the held-out seeds {list(held_out)}\n")
+    print(markdown(candidates_table(frame, held_out)) + "\n")
+    print(f"## default beside the reference, held-out seeds {list(held_out)}\n")
+    side_by_side(frame, "default", held_out)
+
+
+def run_detect(args: argparse.Namespace) -> pd.DataFrame:
+    config = MultilabelBenchConfig(
+        seeds=tuple(range(args.seeds)), detectors=tuple(MULTILABEL_DETECTORS), reference=True
     )
-    side.insert(0, "noise_rate", report.groupby(keys).noise_rate.mean())
-    side["auroc_ratio"] = side.ours_auroc / side.ref_auroc
-    side["f1_ratio"] = side.ours_f1 / side.ref_f1
-    print("\nReport seeds, ours (" + best + ") vs reference\n", side.round(3).to_string())
-    wins = (side.ours_auroc >= side.ref_auroc).mean()
-    f1_wins = (side.ours_f1 >= side.ref_f1).mean()
-    print(f"\nours >= reference in {wins:.0%} of settings (AUROC), {f1_wins:.0%} (F1)")
+    frame = run_multilabel_benchmark(
+        config,
+        cache_dir=args.cache,
+        progress=lambda done, total, what: print(f"[{done}/{total}] {what}", flush=True),
+    )
+    checked = frame[frame.detector == "default"]["matches_reference"]
+    if not checked.all():
+        raise SystemExit("our flags differ from the reference's in some setting")
+    return frame
 
 
 def run_speed(n: int, k: int, repeats: int) -> None:
@@ -243,7 +167,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     detect = sub.add_parser("detect")
-    detect.add_argument("--seeds", type=int, default=2)
+    detect.add_argument("--seeds", type=int, default=3)
     detect.add_argument("--selection-seeds", type=int, default=1)
     detect.add_argument("--cache", type=Path, default=Path(".cache/multilabel"))
     detect.add_argument("--out", type=Path)
@@ -256,7 +180,7 @@ def main() -> None:
     if args.command == "speed":
         run_speed(args.n, args.k, args.repeats)
         return
-    frame = pd.read_csv(args.summarize) if args.summarize else run_detect(args.seeds, args.cache)
+    frame = pd.read_csv(args.summarize) if args.summarize else run_detect(args)
     if args.out:
         frame.to_csv(args.out, index=False)
     summarize(frame, args.selection_seeds)

@@ -37,16 +37,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compare_cleanlab import MIB, make_inputs, parse_shape
 
 import labelnoise
-from labelnoise._validation import check_n_jobs, check_problem
-from labelnoise.detect import _cut, _prune
-from labelnoise.detect._prune import prune_by_noise_rate, prune_count_matrix
-from labelnoise.noise._counts import calibrate_confident_joint
-from labelnoise.noise._pass import (
+from labelnoise._pass import (
     class_index,
     confident_pass,
     confident_thresholds,
     self_confidence,
 )
+from labelnoise._validation import check_n_jobs, check_problem
+from labelnoise.detect import _cut, _prune
+from labelnoise.detect._prune import prune_by_noise_rate, prune_count_matrix
+from labelnoise.noise._counts import calibrate_confident_joint
 from labelnoise.scores._scores import quality_scores
 
 

@@ -1,4 +1,4 @@
-"""Regenerate ``src/labelnoise/simulate/_human_matrices.py`` from the CIFAR-10N label file.
+"""Regenerate the counts in ``src/labelnoise/simulate/_human_matrices.py`` from CIFAR-10N.
 
 Usage::
 
@@ -6,7 +6,8 @@ Usage::
 
 ``DATA_DIR`` holds ``cifar-10n/cifar10n_labels.npz`` (default: ``$LABELNOISE_DATA`` or
 ``../shared/data``). The counts are ``clean_label`` (rows) against each noisy label set
-(columns). ``tests/simulate/test_simulate_human.py`` checks the shipped tables against them.
+(columns). The module's docstring, source and license above ``COUNTS`` are kept as they
+are. ``tests/simulate/test_simulate_human.py`` checks the shipped tables against them.
 """
 
 from __future__ import annotations
@@ -26,23 +27,6 @@ KEYS = {
     "cifar10n_random3": "random_label3",
     "cifar10n_worst": "worse_label",
 }
-HEADER = '''"""Real human label-noise counts: CIFAR-10N (generated; do not edit by hand).
-
-Source: Wei, Zhu, Cheng, Liu, Niu, Liu, "Learning with Noisy Labels Revisited: A Study
-Using Real-World Human Annotations", ICLR 2022; data from github.com/UCSC-REAL/cifar-10-100n,
-licensed CC BY-NC 4.0 (attribution, non-commercial). ``COUNTS[source][k][j]`` is the number
-of CIFAR-10 training images of true class ``k`` (``clean_label``) given label ``j`` by the
-named CIFAR-10N label set; each row sums to 5000. Regenerate with
-``python scripts/make_human_matrices.py``.
-"""
-
-from types import MappingProxyType
-
-__all__ = ["COUNTS", "LICENSE", "SOURCE"]
-
-SOURCE = "CIFAR-10N (Wei et al., ICLR 2022), github.com/UCSC-REAL/cifar-10-100n"
-LICENSE = "CC BY-NC 4.0"
-'''
 
 
 def human_counts(npz_path: Path) -> dict[str, np.ndarray]:
@@ -55,9 +39,15 @@ def human_counts(npz_path: Path) -> dict[str, np.ndarray]:
         }
 
 
+def header() -> str:
+    """The tables module up to ``COUNTS``: its docstring, imports, source and license."""
+    text = TARGET.read_text()
+    return text[: text.index("COUNTS = ")]
+
+
 def render(counts: dict[str, np.ndarray]) -> str:
     """Python source of the tables module."""
-    lines = [HEADER, "COUNTS = MappingProxyType(", "    {"]
+    lines = [header() + "COUNTS = MappingProxyType(", "    {"]
     for name, matrix in counts.items():
         lines.append(f'        "{name}": (')
         lines.extend(f"            ({', '.join(str(int(v)) for v in row)})," for row in matrix)

@@ -4,6 +4,14 @@ Every random input in the suite comes from :func:`random_case` or :func:`make_pr
 driven by an integer seed through ``np.random.default_rng``; the global RNG is never used.
 Tests reach them through the fixtures of the same name, so a failing case is rebuilt from
 its seed alone (``random_case(seed)`` prints how it was made).
+
+The real data are found one way, :func:`shared_data_root` (``$LABELNOISE_DATA``, else
+``../shared/data``), through the fixtures ``shared_data``, ``data_file``,
+``label_errors_folder`` and ``label_errors_data``; each skips its test when the data are
+absent. Plain helpers that modules need at collection time (Hypothesis strategies, method
+lists, result checks) are in ``_helpers.py``. The test folders mirror ``src/labelnoise``:
+a subpackage's tests are in ``tests/<subpackage>/``, a top-level module's (``_sources.py``,
+``_validation.py``, ...) in ``tests/test_<module>*.py``.
 """
 
 from __future__ import annotations
@@ -254,6 +262,12 @@ def problem():
     return make_problem
 
 
+@pytest.fixture(scope="session")
+def contract_case() -> Case:
+    """The contract tests' problem: 300 rows, 4 classes, 30% of the labels flipped."""
+    return make_problem(3, n=300, n_classes=4, noise=0.3)
+
+
 # --------------------------------------------------------------------------------------------
 # The reference implementation (cleanlab 2.9.0), used as an oracle only
 # --------------------------------------------------------------------------------------------
@@ -348,18 +362,43 @@ def oracle() -> CleanlabOracle:
 # --------------------------------------------------------------------------------------------
 
 
+def shared_data_root() -> Path:
+    """The shared data folder: ``$LABELNOISE_DATA`` if set, else ``../shared/data`` beside
+    the repository (whether or not it exists)."""
+    env = os.environ.get("LABELNOISE_DATA")
+    return Path(env) if env else REPO_ROOT.parent / "shared" / "data"
+
+
 def find_label_errors_folder() -> Path | None:
-    """``$LABELNOISE_DATA`` (the shared data folder or its label-errors/ subfolder), else
-    ``../shared/data/label-errors`` relative to the repository root."""
-    candidates = []
-    if os.environ.get("LABELNOISE_DATA"):
-        root = Path(os.environ["LABELNOISE_DATA"])
-        candidates += [root / "label-errors", root]
-    candidates.append(REPO_ROOT.parent / "shared" / "data" / "label-errors")
-    for folder in candidates:
+    """``label-errors/`` of the shared data folder (or that folder itself, when
+    ``$LABELNOISE_DATA`` names it); None when it holds no label-errors data."""
+    root = shared_data_root()
+    for folder in (root / "label-errors", root):
         if (folder / "cifar10_test_labels.npy").is_file():
             return folder
     return None
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The shared data folder (:func:`shared_data_root`); skips the test when it is missing."""
+    root = shared_data_root()
+    if not root.is_dir():
+        pytest.skip(f"real data folder {root} not found (set LABELNOISE_DATA)")
+    return root
+
+
+@pytest.fixture(scope="session")
+def data_file(shared_data):
+    """``data_file("cifar-10n/cifar10n_labels.npz")``: the path, or skip when it is missing."""
+
+    def find(relative: str) -> Path:
+        path = shared_data / relative
+        if not path.exists():
+            pytest.skip(f"{path} not found (set LABELNOISE_DATA)")
+        return path
+
+    return find
 
 
 @pytest.fixture(scope="session")
@@ -371,6 +410,25 @@ def label_errors_folder() -> Path:
             "label-errors/ at ../shared/data relative to the repository root"
         )
     return folder
+
+
+@pytest.fixture(scope="session")
+def label_errors_data(label_errors_folder):
+    """``label_errors_data("cifar10") -> (labels, pred_probs)``: a test set of the real
+    label-errors data (``mnist`` or ``cifar10``), as stored."""
+
+    def load(name: str) -> tuple[np.ndarray, np.ndarray]:
+        labels = np.load(label_errors_folder / f"{name}_test_labels.npy")
+        pred_probs = np.load(label_errors_folder / f"{name}_test_pred_probs.npy")
+        return labels, pred_probs
+
+    return load
+
+
+@pytest.fixture(scope="module", params=("mnist", "cifar10"))
+def label_errors_dataset(request, label_errors_data):
+    """``(name, labels, pred_probs)`` for each test set of the real label-errors data."""
+    return request.param, *label_errors_data(request.param)
 
 
 #: The IDX files of Fashion-MNIST (each may be gzipped), as scripts/install-fashion-mnist.sh

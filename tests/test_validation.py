@@ -1,7 +1,8 @@
 """One ``pytest.raises(..., match=...)`` per error message of the public boundary.
 
-Messages come from ``_validation.py`` (labels, pred_probs, classes, options),
-``detect/_find.py`` (num_to_remove_per_class, frac_noise) and ``scores/_scores.py``.
+Messages come from ``_validation.py`` (labels, integer codes, pred_probs, classes,
+features, options), ``detect/_find.py`` (num_to_remove_per_class, frac_noise) and
+``scores/_scores.py``.
 Problem-level errors are checked through all three public functions: each validates.
 """
 
@@ -19,6 +20,7 @@ from labelnoise import (
     find_label_issues,
     label_quality_scores,
 )
+from labelnoise._validation import check_codes, check_features
 
 PUBLIC = [
     pytest.param(find_label_issues, id="find_label_issues"),
@@ -32,8 +34,10 @@ PROBS = np.array(
 
 
 def _raises(error, argument: str, pattern: str):
-    """pytest.raises that also checks the error names the offending argument."""
-    return pytest.raises(error, match=rf"^{re.escape(argument)}: .*{pattern}")
+    """pytest.raises that also checks the error names the offending argument, first: as
+    ``"argument: ..."`` or as ``"The 'argument' parameter ..."``."""
+    named = re.escape(argument)
+    return pytest.raises(error, match=rf"^(?:{named}: |(?=The '{named}' parameter)).*{pattern}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -475,3 +479,117 @@ def test_errors_survive_pickling(error_type):
     assert type(again) is error_type
     assert again.argument == "labels"
     assert str(again) == str(error)
+
+
+def test_the_argument_is_named_once():
+    """``"argument: message"``, unless the message already opens by naming the argument."""
+    plain = InputError("labels", "expected integers; map them to 0..K-1.")
+    assert str(plain) == "labels: expected integers; map them to 0..K-1."
+    named = InputError("method", "The 'method' parameter of f must be one of {'a'}.")
+    assert str(named) == "The 'method' parameter of f must be one of {'a'}."
+    assert named.message == str(named) and named.argument == "method"
+    other = InputError("cv", "The 'method' parameter is ignored with cv=3.")  # not its own name
+    assert str(other).startswith("cv: The 'method'")
+    with pytest.raises(InputError, match=r"^The 'method' parameter of find_label_issues must"):
+        find_label_issues(np.zeros(4, dtype=int), np.full((4, 2), 0.5), method="nope")
+
+
+# --------------------------------------------------------------------------------------------
+# features: one validator, each caller's rules (check_features)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dtype", "embeddings", "simulate"),
+    [
+        (np.float32, np.float32, np.float64),
+        (np.float64, np.float64, np.float64),
+        (np.float16, np.float32, np.float64),
+        (np.int16, np.float32, np.float64),
+        (np.int64, np.float64, np.float64),
+        (bool, np.float32, np.float64),
+    ],
+)
+def test_features_dtype_rules(dtype, embeddings, simulate):
+    x = np.ones((4, 2, 3), dtype=dtype)
+    for rules, expected in (
+        ("embeddings", embeddings),
+        ("report", embeddings),
+        ("simulate", simulate),
+    ):
+        out = check_features(x, 4, rules=rules)
+        assert out.shape == (4, 6) and out.dtype == expected, rules
+
+
+def test_features_are_not_copied_when_they_need_no_conversion():
+    x = np.ones((4, 3), dtype=np.float32)
+    assert np.shares_memory(check_features(x, 4), x)
+
+
+@pytest.mark.parametrize(
+    ("features", "rules", "error", "pattern"),
+    [
+        (
+            np.array([["a"]] * 3),
+            "embeddings",
+            InputTypeError,
+            r"expected a numeric array, got dtype",
+        ),
+        (
+            np.zeros((2, 2)),
+            "embeddings",
+            InputError,
+            r"expected shape \(3, d\) \(one row per label\)",
+        ),
+        (np.full((3, 2), np.nan), "embeddings", InputError, "contain NaN or infinite values"),
+        (np.zeros((2, 2)), "simulate", InputError, r"expected shape \(n, d\) with n = 3"),
+        (np.zeros((3, 0)), "simulate", InputError, "must have at least one column"),
+        (
+            np.zeros(3),
+            "report",
+            InputError,
+            r"expected a numeric array of shape \(n, d\) with n = 3",
+        ),
+        ([[0], [1, 2], [3]], "report", InputTypeError, "could not be converted"),
+    ],
+)
+def test_features_errors(features, rules, error, pattern):
+    with _raises(error, "features", pattern):
+        check_features(features, 3, rules=rules)
+
+
+def test_features_rules_differ_on_nan_and_empty_columns():
+    assert check_features(np.zeros((3, 0)), 3).shape == (3, 0)
+    assert np.isnan(check_features(np.full((3, 2), np.nan), 3, rules="report")).all()
+
+
+def test_features_errors_name_the_argument():
+    with _raises(InputError, "test_features", "contain NaN"):
+        check_features(np.full((3, 2), np.inf), 3, name="test_features")
+
+
+# --------------------------------------------------------------------------------------------
+# bare integer codes (check_codes: the simulators' labels, no pred_probs)
+# --------------------------------------------------------------------------------------------
+
+
+def test_codes_keep_the_callers_array_and_infer_the_class_count():
+    labels = np.array([0, 3, 1], dtype=np.uint8)
+    arr, k = check_codes(labels, n_classes=None, func="f")
+    assert arr is labels and k == 4
+    assert check_codes(labels, n_classes=6, func="f")[1] == 6
+
+
+@pytest.mark.parametrize(
+    ("labels", "n_classes", "error", "argument", "pattern"),
+    [
+        ([True, False], None, InputTypeError, "labels", "expected integer class codes 0..K-1"),
+        ([], None, InputError, "labels", "got 0 examples; pass at least one label"),
+        ([0, 0], None, InputError, "labels", "are all class 0, so f cannot infer"),
+        ([0, 4], 3, InputError, "n_classes", "is 3 but labels contain class 4"),
+        (np.zeros(2, np.uint8), 300, InputError, "labels", "dtype uint8 cannot hold class 299"),
+    ],
+)
+def test_codes_errors(labels, n_classes, error, argument, pattern):
+    with _raises(error, argument, pattern):
+        check_codes(labels, n_classes=n_classes, func="f")

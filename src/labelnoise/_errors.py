@@ -17,12 +17,19 @@ class InputError(ValueError):
     ----------
     argument : str
         Name of the offending argument (``"pred_probs"``, ``"labels"``, ...).
+    message : str
+        What was wrong and the fix, without the argument's name in front; ``str(error)``
+        is ``"argument: message"``, or the message alone when it opens with
+        ``"The 'argument' parameter"``.
     """
 
     def __init__(self, argument: str, message: str) -> None:
         self.argument = argument
         self.message = message
-        super().__init__(f"{argument}: {message}")
+        # "labels: expected ..."; a message that names its argument itself ("The 'method'
+        # parameter of ...", scikit-learn's wording) is not prefixed a second time
+        named = message.startswith(f"The {argument!r} parameter")
+        super().__init__(message if named else f"{argument}: {message}")
 
     def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
         # rebuild from both arguments, so the error survives pickling (process pools, Dask)

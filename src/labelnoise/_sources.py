@@ -32,7 +32,14 @@ import numpy as np
 from labelnoise._chunks import row_chunks
 from labelnoise._errors import InputError, InputTypeError
 
-__all__ = ["RowReader", "Rows", "is_dask", "is_out_of_core", "open_out_of_core"]
+__all__ = [
+    "RowReader",
+    "Rows",
+    "is_dask",
+    "is_out_of_core",
+    "open_out_of_core",
+    "renormalize_rows",
+]
 
 _NPY = (".npy",)
 _PARQUET = (".parquet", ".pq")
@@ -232,7 +239,7 @@ class _PageRelease:
             self._map.madvise(mmap.MADV_DONTNEED, start, stop - start)
 
 
-def _renormalize(block: np.ndarray) -> np.ndarray:
+def renormalize_rows(block: np.ndarray) -> np.ndarray:
     """Clip to [0, 1] and divide each row by its sum, in place (as validation's full copy)."""
     np.clip(block, 0.0, 1.0, out=block)
     block /= block.sum(axis=1, keepdims=True)
@@ -318,7 +325,7 @@ class Rows:
                 self._release(source)
         elif block.dtype != self.dtype:
             block = block.astype(self.dtype)
-        return _renormalize(block) if self.renormalize else block
+        return renormalize_rows(block) if self.renormalize else block
 
     def read(self, rows: slice) -> np.ndarray:
         """Rows ``rows`` as a ``(len, K)`` array in the working dtype (a view in memory)."""

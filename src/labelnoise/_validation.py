@@ -1,16 +1,19 @@
-"""Validation at the public boundary, done once per call.
+"""Validation at the public boundary, done once per call: one validator per kind of input.
 
 Public functions call :func:`check_problem` (and :func:`check_choice` and friends for
 options) and pass the result down; private functions trust their inputs. This module
-checks the data; the option checks live in :mod:`labelnoise._options` and are re-exported
-here, so public functions import all their validation from one place.
+checks the data: labels against ``pred_probs`` (:func:`check_labels`), bare integer label
+codes (:func:`check_codes`), ``pred_probs`` (:func:`check_pred_probs`) and feature
+matrices (:func:`check_features`). The option checks live in :mod:`labelnoise._options`
+and are re-exported here, so public functions import all their validation from one place.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Literal
 
 import numpy as np
 
@@ -33,6 +36,9 @@ __all__ = [
     "check_bool",
     "check_choice",
     "check_chunk_size",
+    "check_code_array",
+    "check_codes",
+    "check_features",
     "check_fraction",
     "check_int",
     "check_labels",
@@ -203,10 +209,12 @@ def _not_indices(arr: np.ndarray, n_classes: int) -> InputTypeError:
     )
 
 
-def _check_labels(
-    labels: Any, *, n_classes: int, classes: Any
-) -> tuple[np.ndarray, np.ndarray | None]:
-    arr = as_array(labels, "labels")
+def _label_array(labels: Any, *, hint: str, empty: str) -> np.ndarray:
+    """The checks every label validator starts with: an array, 1-D, not empty.
+
+    ``hint`` says how to fix an input numpy cannot convert; ``empty`` how to fix an empty
+    one (each validator keeps its own wording)."""
+    arr = as_array(labels, "labels", hint=hint)
     if arr.ndim != 1:
         raise InputError(
             "labels",
@@ -214,7 +222,16 @@ def _check_labels(
             "pass one label per example (use labels.ravel() for a column vector).",
         )
     if arr.shape[0] == 0:
-        raise InputError("labels", "got 0 examples; pass at least one labelled example.")
+        raise InputError("labels", f"got 0 examples; {empty}")
+    return arr
+
+
+def _check_labels(
+    labels: Any, *, n_classes: int, classes: Any
+) -> tuple[np.ndarray, np.ndarray | None]:
+    arr = _label_array(
+        labels, hint="pass a 1-D array or list", empty="pass at least one labelled example."
+    )
     if classes is not None:
         names = _check_classes(classes, n_classes)
         return _codes_from_names(arr, names), names
@@ -247,6 +264,165 @@ def _check_labels(
             "column per class, or map the labels to 0..K-1.",
         )
     return arr, None
+
+
+def check_code_array(labels: Any) -> np.ndarray:
+    """Return ``labels`` as a 1-D array of non-negative integer codes (the caller's dtype).
+
+    The validator of bare class codes, for functions that have no ``pred_probs`` to name
+    the classes (the simulators): integers only (no names, bools or floats), never copied.
+    """
+    arr = _label_array(labels, hint="pass a numeric array", empty="pass at least one label.")
+    if arr.dtype.kind not in "iu":
+        raise InputTypeError(
+            "labels",
+            f"expected integer class codes 0..K-1, got dtype {arr.dtype}; map class names "
+            "to codes first, e.g. names, codes = np.unique(labels, return_inverse=True).",
+        )
+    lo = int(arr.min())
+    if lo < 0:
+        raise InputError(
+            "labels", f"class codes must be >= 0, got {lo}; map the labels to 0..K-1 first."
+        )
+    return arr
+
+
+def check_codes(labels: Any, *, n_classes: Any, func: str) -> tuple[np.ndarray, int]:
+    """Return ``(labels_array, K)``: 1-D integer codes in ``0..K-1`` and the class count.
+
+    :func:`check_code_array`, and the number of classes. ``n_classes=None`` means
+    ``labels.max() + 1``, which must be at least 2: labels that are all class 0 do not say
+    how many classes there are, and inventing a second one would misread them. The array
+    keeps the caller's integer dtype (and is never written to); ``K - 1`` must fit in it.
+    """
+    arr = check_code_array(labels)
+    hi = int(arr.max())
+    if n_classes is None:
+        if hi == 0:
+            raise InputError(
+                "labels",
+                f"are all class 0, so {func} cannot infer the number of classes (noise needs "
+                "n_classes >= 2); pass n_classes=K for labels with K classes in all.",
+            )
+        k = hi + 1
+    else:
+        k = check_int(n_classes, name="n_classes", func=func, minimum=2)
+        if hi >= k:
+            raise InputError(
+                "n_classes",
+                f"is {k} but labels contain class {hi}; pass n_classes >= {hi + 1} "
+                "or leave it as None to infer it.",
+            )
+    if k - 1 > np.iinfo(arr.dtype).max:
+        raise InputError(
+            "labels",
+            f"dtype {arr.dtype} cannot hold class {k - 1} of {k} classes; "
+            "pass labels.astype(np.int64).",
+        )
+    return arr, k
+
+
+@dataclass(frozen=True)
+class _FeatureRules:
+    """What :func:`check_features` demands, and how its errors read, for one kind of caller.
+
+    Messages are format strings over ``n``, ``shape`` and ``dtype``."""
+
+    float64: bool  # always float64; else float32/float64 as stored (small types: float32)
+    min_columns: int  # fewer columns than this is an error (worded as ``values``)
+    finite: bool  # NaN or infinite values are an error
+    hint: str  # the fix when numpy cannot convert the input
+    dtype: str  # not numbers
+    shape: str  # not (n, ...)
+    values: str  # too few columns, or not finite
+
+
+FeatureRulesName = Literal["embeddings", "simulate", "report"]
+_REPORT_FEATURES = (
+    "expected a numeric array of shape (n, d) with n = {n} rows, got shape {shape} and dtype "
+    "{dtype}; pass one embedding per example."
+)
+
+#: The callers' rules, one row each. They differ in the dtype (the simulators compute in
+#: float64; the neighbour searches keep float32 embeddings as they are, half the memory),
+#: in whether an (n, 0) array or NaN is refused, and in wording: each row words its errors
+#: as its public functions always have.
+_FEATURE_RULES: MappingProxyType[str, _FeatureRules] = MappingProxyType(
+    {
+        # kNN detection and the health checks: cosine neighbours of embeddings
+        "embeddings": _FeatureRules(
+            float64=False,
+            min_columns=0,
+            finite=True,
+            hint="pass a 2-D numeric array of shape (n, d)",
+            dtype="expected a numeric array, got dtype {dtype}; pass embeddings or other "
+            "numeric features of shape (n, d).",
+            shape="expected shape ({n}, d) (one row per label), got shape {shape}; pass one "
+            "feature vector per example.",
+            values="contain NaN or infinite values; impute or drop them first.",
+        ),
+        # instance-dependent noise: x @ W in float64
+        "simulate": _FeatureRules(
+            float64=True,
+            min_columns=1,
+            finite=True,
+            hint="pass a numeric array",
+            dtype="expected a numeric array, got dtype {dtype}; encode the features as numbers.",
+            shape="expected shape (n, d) with n = {n} (one row per label), got shape {shape}.",
+            values="must have at least one column and only finite values; impute or drop NaN/inf.",
+        ),
+        # the report's nearest examples (it computes the cosines in float64 itself)
+        "report": _FeatureRules(
+            float64=False,
+            min_columns=0,
+            finite=False,
+            hint="pass a 2-D numeric array of shape (n, d)",
+            dtype=_REPORT_FEATURES,
+            shape=_REPORT_FEATURES,
+            values="",
+        ),
+    }
+)
+
+
+def check_features(
+    features: Any, n: int, *, rules: FeatureRulesName = "embeddings", name: str = "features"
+) -> np.ndarray:
+    """Return features as a float (n, d) array, one row per label; images are flattened.
+
+    Parameters
+    ----------
+    features : array-like of numbers (or bools), shape (n, d) or (n, ...)
+        One row per example; a pandas DataFrame is read with ``to_numpy``.
+    n : int
+        The number of rows expected (one per label).
+    rules : {"embeddings", "simulate", "report"}, default "embeddings"
+        Which caller's rules apply (see ``_FEATURE_RULES``). ``"embeddings"``: float32 or
+        float64 as stored (ints up to 16 bits and float16 become float32, wider ints
+        float64), finite. ``"simulate"``: always float64, finite, at least one column.
+        ``"report"``: as ``"embeddings"``, NaN allowed.
+    name : str, default "features"
+        The argument named in the errors.
+
+    Returns
+    -------
+    ndarray of float32 or float64, shape (n, d)
+        A view of the input where no conversion was needed.
+    """
+    rule = _FEATURE_RULES[rules]
+    arr = as_array(features, name, hint=rule.hint)
+    if arr.dtype.kind not in "biuf":
+        raise InputTypeError(name, rule.dtype.format(n=n, shape=arr.shape, dtype=arr.dtype))
+    if arr.ndim < 2 or arr.shape[0] != n:
+        raise InputError(name, rule.shape.format(n=n, shape=arr.shape, dtype=arr.dtype))
+    arr = arr.reshape(n, -1)
+    if rule.float64:
+        arr = arr.astype(np.float64, copy=False)
+    elif arr.dtype.kind != "f" or arr.dtype.itemsize < 4:
+        arr = arr.astype(np.float32 if arr.dtype.itemsize <= 2 else np.float64)
+    if arr.shape[1] < rule.min_columns or (rule.finite and not np.all(np.isfinite(arr))):
+        raise InputError(name, rule.values)
+    return arr
 
 
 def _scan_block(block: np.ndarray, given: Any, exact: bool) -> tuple[float, float, float, float]:
@@ -418,13 +594,22 @@ def check_problem(
     classes: Sequence[Any] | Any = None,
     normalize: bool = False,
     chunk_size: int | None = None,
-    n_jobs: int = 1,
+    n_jobs: int | None = 1,
+    func: str | None = None,
 ) -> Problem:
     """Validate ``labels`` and ``pred_probs`` together.
 
     ``pred_probs`` may also be out of core (a path or a ``numpy.memmap``); it is then read
     in blocks of ``chunk_size`` rows and the label codes use the smallest integer type.
+    With ``func`` (the public function's name) its ``chunk_size`` and ``n_jobs`` options are
+    checked here too (``n_jobs=None``: every core), their errors naming ``func``; without
+    it they are trusted as checked.
     """
+    if func is not None:  # a public function's options, checked once, here
+        chunk_size = check_chunk_size(chunk_size, func=func)
+        n_jobs = check_n_jobs(n_jobs, func=func)
+    elif n_jobs is None:  # a caller that checked its options passes the resolved count
+        raise TypeError("check_problem: pass func= to resolve n_jobs=None")
     pp, rows = check_source(pred_probs, normalize=normalize, chunk_size=chunk_size, n_jobs=n_jobs)
     codes, names = check_labels(
         labels, n_classes=pp.shape[1], classes=classes, compact=rows.out_of_core

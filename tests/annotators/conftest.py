@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -48,14 +45,10 @@ def crowd() -> Crowd:
 
 
 @pytest.fixture(scope="session")
-def cifar10n_folder() -> Path:
-    """``$LABELNOISE_DATA/cifar-10n`` (or ``../shared/data/cifar-10n``); skip when absent."""
-    env = os.environ.get("LABELNOISE_DATA")
-    root = Path(env) if env else REPO_ROOT.parent / "shared" / "data"
-    folder = root / "cifar-10n"
-    if not (folder / "side_info_cifar10N.csv").is_file():
-        pytest.skip(f"{folder} not found (set LABELNOISE_DATA)")
-    return folder
+def cifar10n_folder(data_file) -> Path:
+    """``cifar-10n/`` of the shared data folder (``data_file`` in tests/conftest.py); skip
+    when absent."""
+    return data_file("cifar-10n/side_info_cifar10N.csv").parent
 
 
 @pytest.fixture(scope="session")

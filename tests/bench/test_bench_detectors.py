@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from typing import get_args
 
 import numpy as np
 import pytest
@@ -18,14 +17,15 @@ from labelnoise.bench import (
     run_benchmark,
 )
 from labelnoise.bench._detectors import CL_METHODS, oracle_flags, resolve_detectors
-from labelnoise.detect import FilterMethod
+from labelnoise.detect import METHODS
 from labelnoise.detect._ensemble import combine
 
 
-def test_names_follow_find_label_issues():
+def test_names_follow_the_registry():
     names = detector_names()
-    assert set(get_args(FilterMethod)) <= set(names)
-    assert set(CL_METHODS) <= set(default_detectors())
+    assert names[: len(METHODS)] == tuple(METHODS)
+    assert CL_METHODS == tuple(n for n, m in METHODS.items() if m.confident_learning)
+    assert default_detectors()[: len(CL_METHODS)] == CL_METHODS
     assert [n for n in names if n.startswith("rank:")] == [
         "rank:self_confidence",
         "rank:normalized_margin",
@@ -64,11 +64,7 @@ def test_unknown_names_are_dropped_and_bad_extra_rejected():
         resolve_detectors(("x",), {"x": 3})  # type: ignore[dict-item]
 
 
-NEW = [m for m in ("knn", "auto", "linear_separation") if m in detector_names()]
-
-
-@pytest.mark.skipif(not NEW, reason="find_label_issues has no feature-based methods yet")
-@pytest.mark.parametrize("method", NEW)
+@pytest.mark.parametrize("method", ["knn", "auto", "linear_separation"])
 def test_feature_methods_plug_in(tiny, method):
     frame = run_benchmark(tiny(datasets=(DatasetSpec("iris"),), methods=(method,)))
     assert frame["method"].tolist() == [method]

@@ -32,12 +32,30 @@ class Files:
     root: Path
     labels: np.ndarray
     pred_probs: np.ndarray
+    #: The class names of the named files (the .csv and .parquet ones), in column order.
+    classes: tuple[str, ...] = tuple(CLASSES)
 
-    def path(self, name: str) -> Path:
+    def path(self, name: str | Path) -> Path:
         return self.root / name
 
+    def write(self, name: str, content: Any) -> Path:
+        """Write an array (.npy), a table (CSV), text or bytes to ``name``; return its path."""
+        path = self.path(name)
+        if isinstance(content, np.ndarray):
+            np.save(path, content, allow_pickle=content.dtype == object)
+        elif isinstance(content, pd.DataFrame):
+            content.to_csv(path, index=False)
+        elif isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_bytes(content)
+        return path
+
     def find(
-        self, labels: str = "labels.npy", pred_probs: str = "pred_probs.npy", *extra: object
+        self,
+        labels: str | Path = "labels.npy",
+        pred_probs: str | Path = "pred_probs.npy",
+        *extra: object,
     ) -> tuple[object, ...]:
         """Arguments of ``labelnoise find`` on two of these files, into issues.csv."""
         return (
@@ -48,6 +66,19 @@ class Files:
             self.path(pred_probs),
             "--out",
             self.path("issues.csv"),
+            *extra,
+        )
+
+    def report(self, *extra: object, out: str = "report.html") -> tuple[object, ...]:
+        """Arguments of ``labelnoise report`` on labels.npy and pred_probs.npy, into ``out``."""
+        return (
+            "report",
+            "--labels",
+            self.path("labels.npy"),
+            "--pred-probs",
+            self.path("pred_probs.npy"),
+            "-o",
+            self.path(out),
             *extra,
         )
 
@@ -87,9 +118,10 @@ def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
     return runner
 
 
-def check_one_line_error(result: Result, *fragments: str) -> None:
-    """Exit status 2 and one line on standard error, no traceback, holding ``fragments``."""
-    assert result.code == 2, (result.out, result.err)
+def check_one_line_error(result: Result, *fragments: str, code: int = 2) -> None:
+    """Exit status ``code`` (2, bad input; 1, a command that failed part way) and one line
+    on standard error, no traceback, holding ``fragments``."""
+    assert result.code == code, (result.out, result.err)
     lines = result.err.strip().splitlines()
     assert len(lines) == 1, result.err
     assert lines[0].startswith("labelnoise: error: ")
@@ -100,5 +132,5 @@ def check_one_line_error(result: Result, *fragments: str) -> None:
 
 @pytest.fixture
 def one_line_error() -> Callable[..., None]:
-    """``one_line_error(result, *fragments)``: the check every bad-input test makes."""
+    """``one_line_error(result, *fragments, code=2)``: the check every bad-input test makes."""
     return check_one_line_error

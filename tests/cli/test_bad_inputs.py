@@ -40,19 +40,6 @@ class Bad:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _write(files, name: str, content: Any) -> Path:
-    path = files.path(name)
-    if isinstance(content, np.ndarray):
-        np.save(path, content, allow_pickle=content.dtype == object)
-    elif isinstance(content, pd.DataFrame):
-        content.to_csv(path, index=False)
-    elif isinstance(content, str):
-        path.write_text(content, encoding="utf-8")
-    else:
-        path.write_bytes(content)
-    return path
-
-
 def _find(files, labels: Any = "labels.npy", pred_probs: Any = "pred_probs.npy", *extra: Any):
     labels = labels if isinstance(labels, Path) else files.path(labels)
     pred_probs = pred_probs if isinstance(pred_probs, Path) else files.path(pred_probs)
@@ -67,7 +54,7 @@ def _api(labels: Any, pred_probs: Any, **options: Any) -> Callable[[], object]:
 
 
 def empty_file(f):
-    path = _write(f, "empty.csv", b"")
+    path = f.write("empty.csv", b"")
     return Bad(
         "find",
         _find(f, path),
@@ -78,7 +65,7 @@ def empty_file(f):
 
 
 def header_only_csv(f):
-    path = _write(f, "head.csv", "label\n")
+    path = f.write("head.csv", "label\n")
     return Bad(
         "find",
         _find(f, path),
@@ -89,7 +76,7 @@ def header_only_csv(f):
 
 
 def labels_2d(f):
-    path = _write(f, "y2.npy", np.stack([f.labels, f.labels], axis=1))
+    path = f.write("y2.npy", np.stack([f.labels, f.labels], axis=1))
     return Bad(
         "find",
         _find(f, path),
@@ -100,7 +87,7 @@ def labels_2d(f):
 
 
 def labels_table_two_columns(f):
-    path = _write(f, "two.csv", pd.DataFrame({"a": f.labels, "b": f.labels}))
+    path = f.write("two.csv", pd.DataFrame({"a": f.labels, "b": f.labels}))
     return Bad(
         "find",
         _find(f, path),
@@ -111,7 +98,7 @@ def labels_table_two_columns(f):
 
 
 def pred_probs_1d(f):
-    path = _write(f, "p1.npy", f.pred_probs[:, 0])
+    path = f.write("p1.npy", f.pred_probs[:, 0])
     return Bad(
         "find",
         _find(f, "labels.npy", path),
@@ -123,7 +110,7 @@ def pred_probs_1d(f):
 
 def pred_probs_3d(f):
     cube = f.pred_probs[:, :, None]
-    path = _write(f, "p3.npy", cube)
+    path = f.write("p3.npy", cube)
     return Bad(
         "find",
         _find(f, "labels.npy", path),
@@ -136,7 +123,7 @@ def pred_probs_3d(f):
 def nan_probabilities(f):
     p = f.pred_probs.copy()
     p[7, 1] = np.nan
-    path = _write(f, "nan.npy", p)
+    path = f.write("nan.npy", p)
     return Bad(
         "find",
         _find(f, "labels.npy", path),
@@ -149,7 +136,7 @@ def nan_probabilities(f):
 def inf_probabilities(f):
     p = f.pred_probs.copy()
     p[3, 0] = np.inf
-    path = _write(f, "inf.csv", pd.DataFrame(p, columns=["cat", "dog", "fox"]))
+    path = f.write("inf.csv", pd.DataFrame(p, columns=["cat", "dog", "fox"]))
     return Bad(
         "find",
         _find(f, "labels.npy", path),
@@ -161,7 +148,7 @@ def inf_probabilities(f):
 
 def rows_not_summing_to_one(f):
     p = f.pred_probs * 0.7
-    path = _write(f, "half.npy", p)
+    path = f.write("half.npy", p)
     return Bad(
         "find",
         _find(f, "labels.npy", path),
@@ -173,7 +160,7 @@ def rows_not_summing_to_one(f):
 
 def logits(f):
     p = np.log(f.pred_probs)
-    path = _write(f, "logits.npy", p)
+    path = f.write("logits.npy", p)
     return Bad(
         "find",
         _find(f, "labels.npy", path),
@@ -185,7 +172,7 @@ def logits(f):
 
 def too_few_classes(f):
     p = np.ones((f.labels.size, 1))
-    path = _write(f, "one.npy", p)
+    path = f.write("one.npy", p)
     return Bad(
         "find",
         _find(f, "labels.npy", path),
@@ -197,7 +184,7 @@ def too_few_classes(f):
 
 def no_rows(f):
     p = np.empty((0, 3))
-    path = _write(f, "none.npy", p)
+    path = f.write("none.npy", p)
     return Bad(
         "find",
         _find(f, "labels.npy", path),
@@ -209,19 +196,19 @@ def no_rows(f):
 
 def labels_out_of_range(f):
     y = np.where(f.labels == 0, 7, f.labels)
-    path = _write(f, "y7.npy", y)
+    path = f.write("y7.npy", y)
     return Bad("find", _find(f, path), ("y7.npy", "0..2"), _api(y, f.pred_probs), match=r"0\.\.2")
 
 
 def negative_labels(f):
     y = np.where(f.labels == 0, -1, f.labels)
-    path = _write(f, "yneg.csv", pd.DataFrame({"y": y}))
+    path = f.write("yneg.csv", pd.DataFrame({"y": y}))
     return Bad("find", _find(f, path), ("yneg.csv", "0..2"), _api(y, f.pred_probs), match=r"0\.\.2")
 
 
 def float_labels(f):
     y = f.labels + 0.5
-    path = _write(f, "yf.npy", y)
+    path = f.write("yf.npy", y)
     return Bad(
         "find",
         _find(f, path),
@@ -234,7 +221,7 @@ def float_labels(f):
 def nan_labels(f):
     y = f.labels.astype(float)
     y[4] = np.nan
-    path = _write(f, "ynan.csv", pd.DataFrame({"y": y}))
+    path = f.write("ynan.csv", pd.DataFrame({"y": y}))
     return Bad(
         "find",
         _find(f, path),
@@ -245,7 +232,7 @@ def nan_labels(f):
 
 
 def mismatched_lengths(f):
-    path = _write(f, "short.npy", f.labels[:-5])
+    path = f.write("short.npy", f.labels[:-5])
     return Bad(
         "find",
         _find(f, path),
@@ -276,7 +263,7 @@ def extra_row_with_no_header(f):
 
 
 def non_utf8_bytes(f):
-    path = _write(f, "latin.csv", b"label\n" + b"caf\xe9\n" * f.labels.size)
+    path = f.write("latin.csv", b"label\n" + b"caf\xe9\n" * f.labels.size)
     names = np.array(["caf\xe9"] * f.labels.size)  # what a Latin-1 reader would give
     return Bad(
         "find",
@@ -313,7 +300,7 @@ def missing_file(f):
 
 def duplicate_column_names(f):
     text = "cat,cat,fox\n" + "".join(",".join(map(str, row)) + "\n" for row in f.pred_probs)
-    path = _write(f, "dup.csv", text)
+    path = f.write("dup.csv", text)
     return Bad(
         "find",
         _find(f, "labels.npy", path),
@@ -325,7 +312,7 @@ def duplicate_column_names(f):
 
 def object_npy(f):
     objects = np.array([{"a": 1}] * f.labels.size, dtype=object)
-    path = _write(f, "obj.npy", objects)
+    path = f.write("obj.npy", objects)
     return Bad(
         "find",
         _find(f, "labels.npy", path),
@@ -336,7 +323,7 @@ def object_npy(f):
 
 
 def pickle_as_npy(f):
-    path = _write(f, "pickle.npy", pickle.dumps(f.pred_probs))
+    path = f.write("pickle.npy", pickle.dumps(f.pred_probs))
     return Bad(
         "find",
         _find(f, "labels.npy", path),
@@ -349,7 +336,7 @@ def pickle_as_npy(f):
 def text_probabilities(f):
     frame = pd.DataFrame(f.pred_probs, columns=["cat", "dog", "fox"]).astype(str)
     frame["dog"] = "high"
-    path = _write(f, "words.csv", frame)
+    path = f.write("words.csv", frame)
     return Bad(
         "find",
         _find(f, "labels.npy", path),
@@ -385,7 +372,7 @@ def integer_labels_with_classes(f):
 def hostile_names_missing_from_classes(f):
     odd = np.array(["price $^$", '=HYPERLINK("http://x")', "@SUM(1)"], dtype=object)
     y = odd[f.labels]
-    path = _write(f, "odd.csv", pd.DataFrame({"y": y}))
+    path = f.write("odd.csv", pd.DataFrame({"y": y}))
     classes = 'price $^$,=HYPERLINK("http://x"),@OTHER'
     return Bad(
         "find",
@@ -397,7 +384,7 @@ def hostile_names_missing_from_classes(f):
 
 
 def image_path_traversal(f):
-    listing = _write(f, "imgs.txt", "path\n" + "../../etc/passwd\n" * f.labels.size)
+    listing = f.write("imgs.txt", "path\n" + "../../etc/passwd\n" * f.labels.size)
     return Bad(
         "report",
         (*_find(f), "--images", listing),
@@ -407,7 +394,7 @@ def image_path_traversal(f):
 
 
 def image_absolute_path(f):
-    listing = _write(f, "abs.txt", "path\n" + "/etc/hostname\n" * f.labels.size)
+    listing = f.write("abs.txt", "path\n" + "/etc/hostname\n" * f.labels.size)
     return Bad(
         "report",
         (*_find(f), "--images", listing),
@@ -418,7 +405,7 @@ def image_absolute_path(f):
 
 def image_count(f):
     pixels = np.zeros((10, 8, 8), np.uint8)
-    path = _write(f, "few.npy", pixels)
+    path = f.write("few.npy", pixels)
     return Bad(
         "report",
         (*_find(f), "--images", path),
@@ -430,7 +417,7 @@ def image_count(f):
 
 def object_images(f):
     pixels = np.empty((f.labels.size, 2, 2), dtype=object)
-    path = _write(f, "objimg.npy", pixels)
+    path = f.write("objimg.npy", pixels)
     return Bad(
         "report",
         (*_find(f), "--images", path),
@@ -442,7 +429,7 @@ def object_images(f):
 
 
 def texts_not_utf8(f):
-    path = _write(f, "texts.txt", b"text\n" + b"\xff\xfe\n" * f.labels.size)
+    path = f.write("texts.txt", b"text\n" + b"\xff\xfe\n" * f.labels.size)
     return Bad(
         "report",
         (*_find(f), "--texts", path),
@@ -453,7 +440,7 @@ def texts_not_utf8(f):
 
 def simulate_negative_labels(f):
     y = np.where(f.labels == 0, -2, f.labels)
-    path = _write(f, "sneg.npy", y)
+    path = f.write("sneg.npy", y)
     return Bad(
         "simulate",
         ("--labels", path, "--kind", "symmetric", "--noise-rate", "0.2", "--seed", "0"),
@@ -464,7 +451,7 @@ def simulate_negative_labels(f):
 
 
 def audit_header_only(f):
-    path = _write(f, "table.csv", "x,y\n")
+    path = f.write("table.csv", "x,y\n")
     return Bad(
         "audit",
         (path, "--label", "y"),
@@ -523,7 +510,7 @@ ODD = ["price $^$", '=HYPERLINK("http://evil")', "-1"]  # no commas: --classes s
 @pytest.mark.parametrize("command", ["find", "report"])
 def test_hostile_class_names_succeed(files, run, command):
     names = np.array(ODD, dtype=object)
-    _write(files, "odd.csv", pd.DataFrame({"y": names[files.labels]}))
+    files.write("odd.csv", pd.DataFrame({"y": names[files.labels]}))
     out = files.path(OUT[command])
     result = run(
         command, *_find(files, "odd.csv", "pred_probs.npy", "--classes", ",".join(ODD)),
@@ -546,7 +533,7 @@ MARKUP = ["[/]", "[bold red]x", "$y$"]  # rich markup and TeX in class names and
 @pytest.mark.parametrize("command", ["find", "report", "simulate"])
 def test_markup_in_names_and_paths_is_printed_literally(files, run, command):
     names = np.array(MARKUP, dtype=object)
-    _write(files, "odd.csv", pd.DataFrame({"y": names[files.labels]}))
+    files.write("odd.csv", pd.DataFrame({"y": names[files.labels]}))
     out = files.path(f"out[/]{Path(OUT[command]).suffix}")
     if command == "simulate":
         args = ("--labels", files.path("odd.csv"), "--kind", "pairflip", "--noise-rate", "0.3")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import re
 import shutil
 from pathlib import Path
@@ -103,14 +104,27 @@ def test_audit_an_image_column(tmp_path, photos, run):
     groups = re.findall(r'<div class="group">(.*?)</div>', part)
     (pair,) = [g for g in groups if 'alt="row 36"' in g]
     assert 'alt="row 0"' in pair and pair.count('<img src="data:image/png;base64,') >= 2
+    rows = pd.read_csv(tmp_path / "out" / "health_rows.csv")
+    assert list(rows.columns[:3]) == ["check", "row", "image"]
+    copies = rows[rows["check"] == "duplicates"].set_index("row")
+    assert copies.loc[36, "group"] == copies.loc[0, "group"]
+    assert copies.loc[36, "image"] == copies.loc[0, "image"]
+    assert str(Path(copies.loc[0, "image"]).relative_to(photos)) == frame.loc[0, "file"]
+
+
+#: A text planted twice (rows 80 and 81) in the text audit, with characters HTML escapes.
+TWIN = 'The <b>sauce</b> & "flavour" were great today.'
 
 
 def test_audit_texts_with_minilm(tmp_path, run):
     pytest.importorskip("sentence_transformers")
     frame = pd.read_csv(DATA / "texts.csv")
+    twins = pd.DataFrame({"text": [TWIN, "  " + TWIN], "topic": "food", "flipped": 0})
+    frame = pd.concat([frame, twins], ignore_index=True)
+    frame.to_csv(tmp_path / "texts.csv", index=False)
     result = run(
         "audit",
-        DATA / "texts.csv",
+        tmp_path / "texts.csv",
         "--text",
         "text",
         "--label",
@@ -131,6 +145,16 @@ def test_audit_texts_with_minilm(tmp_path, run):
     assert flipped[flagged].sum() >= flipped.sum() // 2
     html = (tmp_path / "out" / "report.html").read_text()
     assert "minilm embeddings, 3-fold CV" in html and 'class="nbtext"' in html
+    # the planted pair, as escaped snippets (whitespace collapsed) in one duplicate group
+    rows = pd.read_csv(tmp_path / "out" / "health_rows.csv")
+    copies = rows[rows["check"] == "duplicates"].set_index("row")
+    assert copies.loc[80, "group"] == copies.loc[81, "group"]
+    part = html[html.index('id="health-duplicates"') :]
+    part = part[: part.index("</section>")]
+    shown = html_module.escape(TWIN)
+    (pair,) = [g for g in re.findall(r'<div class="group">(.*?)</div>', part) if "#80<" in g]
+    assert "#81<" in pair and pair.count(f"<blockquote>{shown}</blockquote>") == 2
+    assert TWIN not in html  # never raw
 
 
 @pytest.mark.parametrize(

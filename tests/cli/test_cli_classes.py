@@ -12,8 +12,6 @@ import pytest
 import labelnoise
 from labelnoise._errors import InputError
 
-CLASSES = ["cat", "dog", "fox"]
-
 
 def test_integer_labels_with_classes_fail_as_in_the_api(files, run, one_line_error):
     """The issue: labels 1 and 2 only, --classes 1,2,3 (once read by name: 298 of 300)."""
@@ -47,7 +45,7 @@ def test_names_with_classes_match_the_api(files, run):
         "fox,dog,cat",  # any order: the names decide
     )
     assert result.code == 0, result.err
-    names = np.array(CLASSES)[files.labels]
+    names = np.array(files.classes)[files.labels]
     # the columns are read as fox, dog, cat, as classes= would read them
     expected = labelnoise.find_label_issues(names, files.pred_probs, classes=["fox", "dog", "cat"])
     written = pd.read_csv(files.path("issues.csv"))
@@ -74,7 +72,7 @@ def test_header_names_show_integer_labels(files, run):
     expected = labelnoise.find_label_issues(files.labels, files.pred_probs)
     written = pd.read_csv(files.path("issues.csv"))
     assert written["index"].tolist() == expected.indices.tolist()
-    names = np.array(CLASSES)
+    names = np.array(files.classes)
     assert written["given_label"].tolist() == names[files.labels[expected.indices]].tolist()
 
 

@@ -7,17 +7,6 @@ import pandas as pd
 import pytest
 
 
-def _write(files, name, content):
-    path = files.path(name)
-    if isinstance(content, np.ndarray):
-        np.save(path, content)
-    elif isinstance(content, pd.DataFrame):
-        content.to_csv(path, index=False)
-    else:
-        path.write_bytes(content)
-    return name
-
-
 def test_missing_file(files, run, one_line_error):
     result = run(*files.find(pred_probs="nothere.npy"))
     one_line_error(result, "--pred-probs", "nothere.npy", "does not exist")
@@ -37,25 +26,25 @@ def test_unknown_command(run, one_line_error):
 
 
 def test_rows_not_summing_to_one(files, run, one_line_error):
-    name = _write(files, "bad.npy", files.pred_probs * 0.5)
+    name = files.write("bad.npy", files.pred_probs * 0.5)
     result = run(*files.find(pred_probs=name))
     one_line_error(result, "--pred-probs", "bad.npy", "sum to 1", "pass --normalize")
 
 
 def test_logits_instead_of_probabilities(files, run, one_line_error):
-    name = _write(files, "logits.npy", np.log(files.pred_probs))
+    name = files.write("logits.npy", np.log(files.pred_probs))
     result = run(*files.find(pred_probs=name))
     one_line_error(result, "--pred-probs", "logits.npy", "softmax")
 
 
 def test_label_out_of_range(files, run, one_line_error):
-    name = _write(files, "labels7.npy", np.where(files.labels == 0, 7, files.labels))
+    name = files.write("labels7.npy", np.where(files.labels == 0, 7, files.labels))
     result = run(*files.find(labels=name))
     one_line_error(result, "--labels", "labels7.npy", "0..2")
 
 
 def test_length_mismatch(files, run, one_line_error):
-    name = _write(files, "short.npy", files.labels[:-5])
+    name = files.write("short.npy", files.labels[:-5])
     one_line_error(run(*files.find(labels=name)), "--labels", "295", "300")
 
 
@@ -71,7 +60,7 @@ def test_label_column_missing(files, run, one_line_error):
 
 def test_empty_labels(files, run, one_line_error):
     frame = pd.DataFrame({"animal": ["cat"] * 299 + [None]})
-    name = _write(files, "holes.csv", frame)
+    name = files.write("holes.csv", frame)
     result = run(*files.find(name, "pred_probs.csv"))
     one_line_error(result, "holes.csv", "1 empty value", "row 299")
 
@@ -87,17 +76,17 @@ def test_wrong_number_of_classes(files, run, one_line_error):
 
 
 def test_unsupported_suffix(files, run, one_line_error):
-    name = _write(files, "labels.json", b"[0, 1]")
+    name = files.write("labels.json", b"[0, 1]")
     one_line_error(run(*files.find(labels=name)), "labels.json", ".npy, .csv")
 
 
 def test_corrupt_npy(files, run, one_line_error):
-    name = _write(files, "broken.npy", b"this is not numpy")
+    name = files.write("broken.npy", b"this is not numpy")
     one_line_error(run(*files.find(pred_probs=name)), "--pred-probs", "broken.npy")
 
 
 def test_corrupt_parquet(files, run, one_line_error):
-    name = _write(files, "broken.parquet", b"PAR1 garbage")
+    name = files.write("broken.parquet", b"PAR1 garbage")
     one_line_error(run(*files.find(pred_probs=name)), "--pred-probs", "broken.parquet")
 
 
@@ -109,12 +98,12 @@ def test_object_npy_refused(files, run, one_line_error):
 
 def test_non_numeric_probability_column(files, run, one_line_error):
     frame = pd.DataFrame(files.pred_probs, columns=["cat", "dog", "fox"]).assign(note="x")
-    name = _write(files, "mixed.csv", frame)
+    name = files.write("mixed.csv", frame)
     one_line_error(run(*files.find(pred_probs=name)), "mixed.csv", "note")
 
 
 def test_empty_table(files, run, one_line_error):
-    name = _write(files, "empty.csv", b"label\n")
+    name = files.write("empty.csv", b"label\n")
     one_line_error(run(*files.find(labels=name)), "empty.csv", "no rows")
 
 
@@ -142,40 +131,20 @@ def test_output_is_an_input_even_with_force(files, run, one_line_error):
 
 
 def test_report_image_count(files, run, one_line_error):
-    name = _write(files, "few.npy", np.zeros((10, 8, 8), np.uint8))
-    result = run(
-        "report",
-        "--labels",
-        files.path("labels.npy"),
-        "--pred-probs",
-        files.path("pred_probs.npy"),
-        "--images",
-        files.path(name),
-        "-o",
-        files.path("r.html"),
-    )
+    name = files.write("few.npy", np.zeros((10, 8, 8), np.uint8))
+    result = run(*files.report("--images", files.path(name), out="r.html"))
     one_line_error(result, "--images", "few.npy", "10", "300")
     assert not files.path("r.html").exists()
 
 
 def test_report_image_shape(files, run, one_line_error):
-    name = _write(files, "flat.npy", np.zeros((300, 64), np.uint8))
-    result = run(
-        "report",
-        "--labels",
-        files.path("labels.npy"),
-        "--pred-probs",
-        files.path("pred_probs.npy"),
-        "--images",
-        files.path(name),
-        "-o",
-        files.path("r.html"),
-    )
+    name = files.write("flat.npy", np.zeros((300, 64), np.uint8))
+    result = run(*files.report("--images", files.path(name), out="r.html"))
     one_line_error(result, "--images", "flat.npy", "(n, H, W)")
 
 
 def test_debug_shows_traceback(files, run):
-    name = _write(files, "bad.npy", files.pred_probs * 0.5)
+    name = files.write("bad.npy", files.pred_probs * 0.5)
     result = run(*files.find(pred_probs=name), "--debug")
     assert result.code == 2
     assert "Traceback" in result.err

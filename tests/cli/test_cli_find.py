@@ -10,8 +10,9 @@ import pytest
 
 import labelnoise
 from labelnoise.cli import cli
+from labelnoise.detect import METHODS
+from labelnoise.detect._registry import method_names
 
-CLASSES = ["cat", "dog", "fox"]
 FORMATS = [
     ("labels.npy", "pred_probs.npy", []),
     ("labels_plain.csv", "pred_probs_plain.csv", ["--no-header"]),
@@ -36,16 +37,7 @@ def _expected(files, **options) -> pd.DataFrame:
 @pytest.mark.parametrize(("labels", "pred_probs", "extra"), FORMATS)
 def test_find_matches_library(files, run, labels, pred_probs, extra):
     out = files.path("issues.csv")
-    result = run(
-        "find",
-        "--labels",
-        files.path(labels),
-        "--pred-probs",
-        files.path(pred_probs),
-        "--out",
-        out,
-        *extra,
-    )
+    result = run(*files.find(labels, pred_probs, *extra))
     assert result.code == 0, result.err
     expected = _expected(files)
     written = pd.read_csv(out)
@@ -53,7 +45,7 @@ def test_find_matches_library(files, run, labels, pred_probs, extra):
     assert written["index"].tolist() == expected["index"].tolist()
     np.testing.assert_allclose(written["label_quality"], expected["label_quality"], rtol=1e-12)
     if "animal" in extra:  # class names come from the pred_probs header
-        names = np.array(CLASSES)
+        names = np.array(files.classes)
         assert written["given_label"].tolist() == names[expected["given_label"]].tolist()
         assert written["suggested_label"].tolist() == names[expected["suggested_label"]].tolist()
     else:
@@ -61,15 +53,7 @@ def test_find_matches_library(files, run, labels, pred_probs, extra):
 
 
 def test_find_prints_summary(files, run):
-    result = run(
-        "find",
-        "--labels",
-        files.path("labels.npy"),
-        "--pred-probs",
-        files.path("pred_probs.npy"),
-        "--out",
-        files.path("issues.csv"),
-    )
+    result = run(*files.find())
     n_flagged = len(labelnoise.find_label_issues(files.labels, files.pred_probs))
     noise = labelnoise.estimate_noise(files.labels, files.pred_probs)
     assert f"Flagged {n_flagged:,} of 300 examples" in result.out
@@ -81,38 +65,27 @@ def test_find_prints_summary(files, run):
 def test_find_method_and_class_names(files, run):
     out = files.path("issues.csv")
     result = run(
-        "find",
-        "--labels",
-        files.path("labels.csv"),
-        "--label-column",
-        "animal",
-        "--pred-probs",
-        files.path("pred_probs.npy"),
-        "--method",
-        "predicted_neq_given",
-        "--classes",
-        "cat,dog,fox",
-        "--out",
-        out,
+        *files.find(
+            "labels.csv",
+            "pred_probs.npy",
+            "--label-column",
+            "animal",
+            "--method",
+            "predicted_neq_given",
+            "--classes",
+            "cat,dog,fox",
+        )
     )
     assert result.code == 0, result.err
     expected = _expected(files, method="predicted_neq_given")
     written = pd.read_csv(out)
     assert written["index"].tolist() == expected["index"].tolist()
-    assert set(written["given_label"]) <= set(CLASSES)
+    assert set(written["given_label"]) <= set(files.classes)
 
 
 def test_find_accepts_float16(files, run):
     out = files.path("issues.csv")
-    result = run(
-        "find",
-        "--labels",
-        files.path("labels.npy"),
-        "--pred-probs",
-        files.path("pred_probs16.npy"),
-        "--out",
-        out,
-    )
+    result = run(*files.find("labels.npy", "pred_probs16.npy"))
     assert result.code == 0, result.err
     expected = labelnoise.find_label_issues(
         files.labels, files.pred_probs.astype(np.float16)
@@ -219,10 +192,17 @@ def test_find_features_with_a_method_that_ignores_them_is_an_error(files, run):
     assert not out.exists()
 
 
-def test_find_knn_without_features_is_an_error(files, run):
-    result = _find(run, files, "--method", "knn")
+@pytest.mark.parametrize("method", method_names(lambda m: m.features == "required"))
+def test_find_without_needed_features_is_an_error(files, run, method):
+    result = _find(run, files, "--method", method)
     assert result.code == 2
-    assert "--method knn needs --features" in result.err
+    assert f"--method {method} needs --features" in result.err
+
+
+def test_find_method_choices_are_the_registry(files, run):
+    result = _find(run, files, "--method", "nope")
+    assert result.code == 2
+    assert all(f"'{name}'" in result.err for name in METHODS)
 
 
 def test_find_features_must_be_numeric(files, run):

@@ -19,19 +19,6 @@ from labelnoise.cli._errors import BadInput
 from labelnoise.cli._output import claim_output, csv_text, write_atomic
 
 
-def _find(files, *extra):
-    return (
-        "find",
-        "--labels",
-        files.path("labels.npy"),
-        "--pred-probs",
-        files.path("pred_probs.npy"),
-        "--out",
-        files.path("issues.csv"),
-        *extra,
-    )
-
-
 def test_write_atomic_creates_parents_and_leaves_no_temp(tmp_path):
     target = tmp_path / "a" / "b" / "out.txt"
     write_atomic(target, "hello")
@@ -86,9 +73,9 @@ def test_claim_output_checks(tmp_path):
 
 def test_find_force_overwrites(files, run):
     files.path("issues.csv").write_text("stale")
-    assert run(*_find(files)).code == 2
+    assert run(*files.find()).code == 2
     assert files.path("issues.csv").read_text() == "stale"
-    result = run(*_find(files, "--force"))
+    result = run(*files.find("labels.npy", "pred_probs.npy", "--force"))
     assert result.code == 0, result.err
     assert pd.read_csv(files.path("issues.csv")).columns[0] == "index"
     assert not [p for p in files.root.iterdir() if p.name.endswith(".tmp")]
@@ -154,7 +141,7 @@ def test_sigterm_during_write_leaves_no_temp(files, run, monkeypatch):
 
     monkeypatch.setattr(os, "fsync", terminated)
     with pytest.raises(SystemExit) as stop:
-        run(*_find(files))
+        run(*files.find())
     assert stop.value.code == 143
     assert not files.path("issues.csv").exists()
     assert not [p for p in files.root.iterdir() if p.name.endswith(".tmp")]
@@ -168,7 +155,7 @@ def test_sigkill_leftover_is_cleaned_by_the_next_run(files):
         "os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)\n"
         "sys.exit(main(sys.argv[1:]))\n"
     )
-    args = [str(a) for a in _find(files)[1:]]
+    args = [str(a) for a in files.find()[1:]]
     killed = subprocess.run([sys.executable, "-c", script, "find", *args], check=False)
     assert killed.returncode == -signal.SIGKILL
     leftovers = [p for p in files.root.iterdir() if p.name.endswith(".tmp")]
@@ -180,7 +167,7 @@ def test_sigkill_leftover_is_cleaned_by_the_next_run(files):
 
 
 def _cli(files):
-    return [str(a) for a in _find(files)]
+    return [str(a) for a in files.find()]
 
 
 # ------------------------------------------------------------------ CSV injection

@@ -12,19 +12,6 @@ from PIL import Image
 import labelnoise
 
 
-def _report(files, *extra):
-    return (
-        "report",
-        "--labels",
-        files.path("labels.npy"),
-        "--pred-probs",
-        files.path("pred_probs.npy"),
-        "-o",
-        files.path("report.html"),
-        *extra,
-    )
-
-
 def _rows(html: str) -> list[str]:
     return re.findall(r'<tr class="issue-row" id="issue-(\d+)">', html)
 
@@ -32,7 +19,7 @@ def _rows(html: str) -> list[str]:
 def test_report_with_image_array(files, run):
     np.save(files.path("images.npy"), np.random.default_rng(0).random((300, 28, 28)))
     result = run(
-        *_report(files, "--images", files.path("images.npy"), "--top", "7", "--title", "Tiny test")
+        *files.report("--images", files.path("images.npy"), "--top", "7", "--title", "Tiny test")
     )
     assert result.code == 0, result.err
     html = files.path("report.html").read_text()
@@ -77,7 +64,7 @@ def test_report_with_image_paths_and_class_names(files, run):
 def test_report_with_texts(files, run):
     texts = pd.DataFrame({"id": range(300), "body": [f"sentence number {i}" for i in range(300)]})
     texts.to_csv(files.path("texts.csv"), index=False)
-    result = run(*_report(files, "--texts", files.path("texts.csv"), "--text-column", "body"))
+    result = run(*files.report("--texts", files.path("texts.csv"), "--text-column", "body"))
     assert result.code == 0, result.err
     html = files.path("report.html").read_text()
     top = int(labelnoise.find_label_issues(files.labels, files.pred_probs).indices[0])
@@ -117,7 +104,7 @@ def test_image_paths_are_confined_to_the_list_folder(files, run, one_line_error,
     (files.root.parent / "secret.png").write_bytes(b"x")
     bad = str(files.root.parent / "secret.png") if bad == "ABSOLUTE" else bad
     entries = [f"imgs/{i}.png" for i in range(299)] + [bad]
-    result = run(*_report(files, "--images", _image_list(files, entries)))
+    result = run(*files.report("--images", _image_list(files, entries)))
     one_line_error(
         result,
         "--images",
@@ -133,7 +120,7 @@ def test_allow_any_image_path_opts_out(files, run):
     _pngs(files.path("imgs"), 300)
     entries = [f"../{files.root.name}/imgs/{i}.png" for i in range(300)]
     listing = _image_list(files, entries)
-    result = run(*_report(files, "--images", listing, "--allow-any-image-path"))
+    result = run(*files.report("--images", listing, "--allow-any-image-path"))
     assert result.code == 0, result.err
     assert "no image" not in files.path("report.html").read_text()
 
@@ -142,13 +129,13 @@ def test_image_root(files, run, one_line_error):
     _pngs(files.path("data") / "imgs", 300)
     files.path("lists").mkdir()
     listing = _image_list(files, [f"imgs/{i}.png" for i in range(300)], "lists/images.txt")
-    result = run(*_report(files, "--images", listing, "--image-root", files.path("data")))
+    result = run(*files.report("--images", listing, "--image-root", files.path("data")))
     assert result.code == 0, result.err
     assert "no image" not in files.path("report.html").read_text()
     # the root also confines: the list folder is outside --image-root data/imgs
     outside = _image_list(files, [f"../{i}.png" for i in range(300)], "lists/up.txt")
     result = run(
-        *_report(files, "--images", outside, "--image-root", files.path("data") / "imgs"),
+        *files.report("--images", outside, "--image-root", files.path("data") / "imgs"),
         "--force",
     )
     one_line_error(result, "outside the image root", "(--image-root)")
@@ -157,7 +144,7 @@ def test_image_root(files, run, one_line_error):
 def test_missing_images_are_counted(files, run):
     _pngs(files.path("imgs"), 150)
     listing = _image_list(files, [f"imgs/{i}.png" for i in range(300)])  # 150..299 missing
-    result = run(*_report(files, "--images", listing))
+    result = run(*files.report("--images", listing))
     assert result.code == 0, result.err
     assert "labelnoise: warning: --images" in result.err
     assert "150 of 300 image paths name no file (the first, entry 150" in result.err
@@ -170,9 +157,9 @@ def test_missing_images_are_counted(files, run):
 def test_image_list_without_header_needs_the_flag(files, run, one_line_error):
     _pngs(files.path("imgs"), 300)
     files.path("bare.txt").write_text("".join(f"imgs/{i}.png\n" for i in range(300)))
-    result = run(*_report(files, "--images", files.path("bare.txt")))
+    result = run(*files.report("--images", files.path("bare.txt")))
     one_line_error(result, "--images", "bare.txt has 299 rows", "pass --no-header")
-    result = run(*_report(files, "--images", files.path("bare.txt"), "--no-header"))
+    result = run(*files.report("--images", files.path("bare.txt"), "--no-header"))
     assert result.code == 0, result.err
     assert "no image" not in files.path("report.html").read_text()
 
@@ -181,7 +168,7 @@ def test_oversized_image_is_skipped_with_a_warning(files, run, monkeypatch):
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)  # Pillow raises above 200 pixels
     _pngs(files.path("imgs"), 300, size=(30, 30))
     result = run(
-        *_report(files, "--images", _image_list(files, [f"imgs/{i}.png" for i in range(300)]))
+        *files.report("--images", _image_list(files, [f"imgs/{i}.png" for i in range(300)]))
     )
     assert result.code == 0, result.err
     assert "could not be shown" in result.err and "too large" in result.err

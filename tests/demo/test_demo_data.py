@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,8 +16,6 @@ from labelnoise.datasets import load_label_errors as load_from_folder
 from labelnoise.demo import load_bundled_label_errors, load_thumbnails, review_notes
 from labelnoise.demo._images import THUMBNAILS_FILE
 from labelnoise.detect import LabelIssues
-
-SOURCE = Path(os.environ.get("LABELNOISE_DATA", Path(__file__).parents[3] / "shared" / "data"))
 
 
 @pytest.mark.parametrize(("name", "n_errors"), [("cifar10", 54), ("mnist", 15)])
@@ -77,11 +73,9 @@ def test_unknown_name():
 
 @pytest.mark.realdata
 @pytest.mark.parametrize("name", ["cifar10", "mnist"])
-def test_bundle_equals_source(name):
+def test_bundle_equals_source(name, label_errors_folder):
     """The bundled copy loads to exactly what the folder loader reads from the originals."""
-    folder = SOURCE / "label-errors"
-    if not folder.exists():
-        pytest.skip(f"{folder} not present")
+    folder = label_errors_folder
     data = load_bundled_label_errors(name)
     original = load_from_folder(folder, dataset=name)
     for field in ("labels", "pred_probs", "candidate_ids", "guessed_labels", "votes"):
@@ -110,11 +104,9 @@ def test_thumbnails_cover_the_flagged_rows():
 
 
 @pytest.mark.realdata
-def test_thumbnails_equal_source():
+def test_thumbnails_equal_source(data_file):
     """Each bundled picture is the image load_cifar10 puts at that row of the test set."""
-    archive = SOURCE / "cifar10-jpg" / "cifar10_jpg.zip"
-    if not archive.exists():
-        pytest.skip(f"{archive} not present")
+    archive = data_file("cifar10-jpg/cifar10_jpg.zip")
     thumbs = load_thumbnails()
     original = load_cifar10(
         archive,

@@ -22,7 +22,7 @@ def _clustered(n=600, d=16, n_classes=5, seed=0):
 
 
 def _exact_sets(features, k):
-    found = _knn._exact(_knn._unit_rows(features), k)
+    found = _knn.exact_neighbors(_knn.unit_rows(features), k)
     return [set(row) for row in found.indices.tolist()]
 
 

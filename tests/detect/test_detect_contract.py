@@ -1,26 +1,113 @@
-"""Contract tests for the detectors beyond confident learning, ensembles and clean_probability."""
+"""Contract tests of ``find_label_issues``: the result type for confident learning's
+filters and for the detectors beyond them, ensembles of models, and clean_probability."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from _helpers import ISSUE_FIELDS, RANK_BY, assert_same_issues, default_score_method
 from labelnoise import LabelIssues, find_label_issues, label_quality_scores
 from labelnoise._validation import check_problem
-from labelnoise.detect import clean_probability
+from labelnoise.detect import METHODS, DetectionMethod, clean_probability
 from labelnoise.detect._ensemble import likelihood_weights
+from labelnoise.detect._registry import CONFIDENT_LEARNING, method_names
+
+# --------------------------------------------------------------------------------------------
+# Confident learning's filters
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rank_by", RANK_BY)
+@pytest.mark.parametrize("method", CONFIDENT_LEARNING)
+def test_label_issues_fields(contract_case, method, rank_by):
+    issues = find_label_issues(
+        contract_case.labels, contract_case.pred_probs, method=method, rank_by=rank_by
+    )
+    n = contract_case.n
+    assert isinstance(issues, LabelIssues)
+    assert issues.method == method
+    assert issues.mask.shape == (n,) and issues.mask.dtype == np.bool_
+    assert issues.scores.shape == (n,) and issues.scores.dtype.kind == "f"
+    assert issues.given_labels.shape == (n,) and issues.suggested_labels.shape == (n,)
+    assert issues.indices.ndim == 1 and issues.indices.dtype.kind in "iu"
+    assert len(issues) == int(issues.mask.sum()) == issues.indices.shape[0]
+    assert issues.rate == pytest.approx(len(issues) / n)
+    # indices are exactly the flagged rows, worst (lowest score) first
+    np.testing.assert_array_equal(np.sort(issues.indices), np.flatnonzero(issues.mask))
+    assert np.all(np.diff(issues.scores[issues.indices]) >= 0)
+    np.testing.assert_array_equal(issues.given_labels, contract_case.labels)
+    np.testing.assert_array_equal(issues.suggested_labels, contract_case.pred_probs.argmax(axis=1))
+    expected_score = rank_by or default_score_method(method)
+    assert issues.score_method == expected_score
+    np.testing.assert_array_equal(
+        issues.scores,
+        label_quality_scores(contract_case.labels, contract_case.pred_probs, method=expected_score),
+    )
+    assert f"{len(issues)} of {n} flagged" in repr(issues)
+
+
+def test_label_issues_is_frozen_and_read_only(contract_case):
+    issues = find_label_issues(contract_case.labels, contract_case.pred_probs)
+    assert dataclasses.is_dataclass(issues)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        issues.mask = np.zeros(contract_case.n, dtype=bool)  # type: ignore[misc]
+    for name in ISSUE_FIELDS:
+        array = getattr(issues, name)
+        assert not array.flags.writeable, name
+        with pytest.raises(ValueError, match="read-only"):
+            array[...] = array[::-1] if array.size else array
+
+
+def test_to_frame(contract_case):
+    issues = find_label_issues(
+        contract_case.labels, contract_case.pred_probs, method="confident_learning"
+    )
+    frame = issues.to_frame()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == [
+        "is_label_issue",
+        "label_quality",
+        "given_label",
+        "suggested_label",
+    ]
+    assert len(frame) == contract_case.n
+    np.testing.assert_array_equal(frame["is_label_issue"].to_numpy(), issues.mask)
+    np.testing.assert_array_equal(frame["label_quality"].to_numpy(), issues.scores)
+    np.testing.assert_array_equal(frame["given_label"].to_numpy(), contract_case.labels)
+    np.testing.assert_array_equal(
+        frame["suggested_label"].to_numpy(), contract_case.pred_probs.argmax(axis=1)
+    )
+    assert int(frame["is_label_issue"].sum()) == len(issues)
+
+
+# --------------------------------------------------------------------------------------------
+# The detectors beyond confident learning
+# --------------------------------------------------------------------------------------------
+
 
 NAMES = np.array(["ant", "bee", "cow", "doe"])
-# method -> which inputs it gets: "p" pred_probs, "f" features
-DETECTORS = {
-    "auto": ("p", "f", "pf"),
-    "small_loss": ("p",),
-    "knn": ("f",),  # pred_probs too: a warning (test_detect_errors)
-    "linear_separation": ("f", "pf"),
-    "linear_separation_small_loss": ("pf",),
-}
+
+
+def _uses(spec: DetectionMethod) -> tuple[str, ...]:
+    """Every way to call the method: "p" pred_probs, "f" features, "pf" both (with every
+    input it requires, none it does not read; knn with pred_probs too: a warning, tested
+    in test_registry)."""
+    needs = {"p": spec.pred_probs, "f": spec.features}
+    return tuple(
+        use
+        for use in ("p", "f", "pf")
+        if all(needs[c] != "unused" for c in use)
+        and all(c in use for c, need in needs.items() if need == "required")
+    )
+
+
+# method -> which inputs it gets (the detectors beyond confident learning)
+DETECTORS = {m: _uses(METHODS[m]) for m in method_names(lambda m: not m.confident_learning)}
 CASES = [(m, use) for m, uses in DETECTORS.items() for use in uses]
 # the linear-separation detectors fit many small classifiers: their repeats are slow tests
 CASES_FAST = [
@@ -52,11 +139,6 @@ def _run(case, method, use, **options):
     )
 
 
-def _same(a: LabelIssues, b: LabelIssues) -> None:
-    for name in ("mask", "indices", "scores", "given_labels", "suggested_labels"):
-        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
-
-
 @pytest.mark.parametrize(("method", "use"), CASES)
 def test_invariants(case, method, use):
     issues = _run(case, method, use)
@@ -72,7 +154,7 @@ def test_invariants(case, method, use):
     np.testing.assert_array_equal(issues.given_labels, case.labels)
     assert issues.suggested_labels.shape == (n,)
     assert set(np.unique(issues.suggested_labels)) <= set(range(4))
-    for name in ("mask", "indices", "scores", "given_labels", "suggested_labels"):
+    for name in ISSUE_FIELDS:
         assert not getattr(issues, name).flags.writeable
     # the detectors find most of the flipped labels of these well-separated clusters
     flipped = case.labels != case.true
@@ -81,7 +163,7 @@ def test_invariants(case, method, use):
 
 @pytest.mark.parametrize(("method", "use"), CASES_FAST)
 def test_deterministic(case, method, use):
-    _same(_run(case, method, use), _run(case, method, use))
+    assert_same_issues(_run(case, method, use), _run(case, method, use))
 
 
 @pytest.mark.parametrize(("method", "use"), CASES_FAST)
@@ -120,7 +202,7 @@ def test_class_names(case, method, use):
 
 def test_features_accept_images_and_lists(case):
     images = case.features.reshape(case.n, 2, 4)
-    _same(
+    assert_same_issues(
         find_label_issues(case.labels, features=images, method="knn"),
         find_label_issues(case.labels, features=case.features.tolist(), method="knn"),
     )
@@ -148,7 +230,7 @@ def test_auto_rank_by(case):
 
 def test_default_method_unchanged(case):
     """The default is still confident learning's prune_by_noise_rate."""
-    _same(
+    assert_same_issues(
         find_label_issues(case.labels, case.pred_probs),
         find_label_issues(case.labels, case.pred_probs, method="prune_by_noise_rate"),
     )
@@ -171,7 +253,7 @@ def models(case):
 @pytest.mark.parametrize("method", (*CL_METHODS, "auto", "small_loss"))
 def test_mean_ensemble_is_the_mean(case, models, method):
     mean = (models[0] + models[1]) / 2
-    _same(
+    assert_same_issues(
         find_label_issues(case.labels, models, method=method, ensemble="mean"),
         find_label_issues(case.labels, mean, method=method),
     )
@@ -195,7 +277,7 @@ def test_likelihood_ensemble_is_the_weighted_mean(case, models, method):
     weights = likelihood_weights([check_problem(case.labels, m) for m in models])
     np.testing.assert_allclose(weights, _slow_likelihood_weights(case.labels, models), atol=2e-3)
     pooled = weights[0] * models[0] + weights[1] * models[1]
-    _same(
+    assert_same_issues(
         find_label_issues(case.labels, models, method=method),
         find_label_issues(case.labels, pooled, method=method),
     )
@@ -245,12 +327,12 @@ def test_weighted_ensemble_prefers_the_better_model(case):
 
 
 def test_tuple_of_models_and_nested_list_single_model(case, models):
-    _same(
+    assert_same_issues(
         find_label_issues(case.labels, tuple(models), method="auto"),
         find_label_issues(case.labels, list(models), method="auto"),
     )
     # a nested list of rows is one model, not many
-    _same(
+    assert_same_issues(
         find_label_issues(case.labels, case.pred_probs.tolist()),
         find_label_issues(case.labels, case.pred_probs),
     )

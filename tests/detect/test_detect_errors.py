@@ -7,6 +7,12 @@ import pytest
 
 from labelnoise import InputError, InputTypeError, find_label_issues
 from labelnoise.detect import clean_probability
+from labelnoise.detect._registry import method_names
+
+#: The detectors beyond confident learning that cannot run without pred_probs.
+DETECTORS_ON_PRED_PROBS = method_names(
+    lambda m: not m.confident_learning and m.pred_probs == "required"
+)
 
 
 @pytest.fixture(scope="module")
@@ -14,13 +20,13 @@ def case(feature_case):
     return feature_case(0, n=60)
 
 
-@pytest.mark.parametrize("method", ["knn", "linear_separation", "linear_separation_small_loss"])
+@pytest.mark.parametrize("method", method_names(lambda m: m.features == "required"))
 def test_features_required(case, method):
     with pytest.raises(InputError, match=rf"features: method='{method}' needs features"):
         find_label_issues(case.labels, case.pred_probs, method=method)
 
 
-@pytest.mark.parametrize("method", ["small_loss", "linear_separation_small_loss"])
+@pytest.mark.parametrize("method", DETECTORS_ON_PRED_PROBS)
 def test_pred_probs_required(case, method):
     with pytest.raises(InputError, match=rf"pred_probs: method='{method}' needs pred_probs;"):
         find_label_issues(case.labels, features=case.features, method=method)

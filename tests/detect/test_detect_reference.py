@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from labelnoise import estimate_noise, find_label_issues, label_quality_scores
+from labelnoise._pass import confident_pass
 from labelnoise._validation import check_problem
 from labelnoise.detect import clean_probability
 from labelnoise.detect._auto import (
@@ -19,7 +20,6 @@ from labelnoise.detect._auto import (
     smoothed_noise,
 )
 from labelnoise.detect._mixture import fit, fit_beta, fit_gaussian, has_two_modes, posterior
-from labelnoise.noise._pass import confident_pass
 
 SEEDS = range(12)
 

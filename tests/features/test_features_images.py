@@ -336,7 +336,7 @@ def test_the_cache_key_covers_the_encoder_identity(monkeypatch):
     before = _images._identity("efficientnet-lite0")
     monkeypatch.setattr(_images, "_RECIPE", "another-graph")
     assert _images._identity("efficientnet-lite0") != before
-    monkeypatch.setattr(_images, "_version", lambda name: "9.9")
+    monkeypatch.setattr(_images, "package_version", lambda name: "9.9")
     assert "weights=9.9" in _images._identity("efficientnet-lite0")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,3 +58,26 @@ def cosine_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 @pytest.fixture(scope="session")
 def brute_distances():
     return cosine_distances
+
+
+def capped_threshold(dist: np.ndarray, threshold: float) -> float:
+    """The near-copy threshold after the few-dimensions cap, row by row: Levina-Bickel
+    dimension from chord lengths sqrt(2 * cosine distance) over the rows without a zero
+    distance, then the largest threshold that random rows would reach 1% of the time."""
+    inverses = []
+    for row in dist:
+        chords = sorted(math.sqrt(2 * d) for d in row if math.isfinite(d))
+        if min(chords) <= math.sqrt(2e-6):
+            continue
+        k = len(chords)
+        inverses.append(sum(math.log(chords[-1] / c) for c in chords[:-1]) / (k - 1))
+    if not inverses or sum(inverses) <= 0:
+        return threshold
+    dimension = len(inverses) / sum(inverses)
+    return min(threshold, math.log2(1 / 0.99) ** (2 / dimension))
+
+
+@pytest.fixture(scope="session")
+def slow_capped_threshold():
+    """``slow_capped_threshold(distances, threshold)``: the few-dimensions cap, by loops."""
+    return capped_threshold

@@ -103,7 +103,7 @@ def test_check_health_runs_every_applicable_check_on_one_graph(health_case):
 def test_graph_is_reused_not_recomputed(health_case, monkeypatch):
     case = health_case(2)
     graph = neighbor_graph(case.features)
-    monkeypatch.setattr(_graph, "_exact", lambda *a, **k: pytest.fail("searched again"))
+    monkeypatch.setattr(_graph, "exact_neighbors", lambda *a, **k: pytest.fail("searched again"))
     find_duplicates(graph)
     outlier_scores(graph)
     non_iid(graph, n_permutations=5, random_state=0)
@@ -238,3 +238,90 @@ def test_few_dimensions_do_not_make_ordinary_rows_copies(dim):
 def test_many_dimensions_keep_the_default_threshold():
     x = np.random.default_rng(1).normal(size=(300, 64))
     assert find_duplicates(x).threshold == DEFAULT_DUPLICATE_THRESHOLD
+
+
+@pytest.mark.parametrize("dim", [3, 5, 8])
+def test_leakage_in_few_dimensions_caps_its_threshold(dim):
+    """As for duplicates: random test rows in a handful of columns are not copies of
+    training rows, and planted near copies still are."""
+    rng = np.random.default_rng(dim)
+    train, test = rng.normal(size=(500, dim)), rng.normal(size=(200, dim))
+    plain = find_leakage(train, test)
+    assert plain.mask.mean() <= 0.03
+    assert plain.threshold < DEFAULT_DUPLICATE_THRESHOLD
+    test[:20] = train[:20] + rng.normal(scale=1e-3, size=(20, dim))
+    result = find_leakage(train, test)
+    assert result.mask[:20].all()
+    assert {(i, i) for i in range(20)} <= set(map(tuple, result.pairs.tolist()))
+
+
+def test_leakage_in_many_dimensions_keeps_the_default_threshold():
+    rng = np.random.default_rng(1)
+    assert (
+        find_leakage(rng.normal(size=(300, 64)), rng.normal(size=(100, 64))).threshold
+        == DEFAULT_DUPLICATE_THRESHOLD
+    )
+
+
+@pytest.mark.parametrize("dim", [1, 2])
+def test_one_or_two_columns_count_identical_rows_only(dim):
+    """In fewer than 3 columns cosine compares directions only (one column: every row of
+    a sign is a copy); only identical rows count, with a warning."""
+    rng = np.random.default_rng(dim)
+    x = rng.normal(size=(500, dim))
+    x[3] = 2.5 * x[7]  # the same direction, not a copy
+    x[[10, 11]] = x[20]  # three identical rows
+    x[30] = x[40] + 1e-9  # close, not identical
+    labels = np.zeros(500, dtype=int)
+    labels[11] = 1
+    with pytest.warns(UserWarning, match=f"features has {dim} column.*identical values"):
+        result = find_duplicates(x, labels=labels)
+    assert [g.tolist() for g in result.groups()] == [[10, 11, 20]]
+    assert result.threshold == 0.0 and result.n_flagged == 3
+    assert result.conflicts[[10, 11, 20]].all() and result.conflicts.sum() == 3
+    assert np.all(result.scores[[10, 11, 20]] == 0)
+    assert 0 < result.scores[30] < 0.01 and result.scores[3] > 0
+    with pytest.warns(UserWarning, match=f"features has {dim} column"):
+        report = check_health(x, labels=labels, checks=["duplicates", "outliers"])
+    np.testing.assert_array_equal(report.duplicates.group, result.group)
+    train, test = x[:400], x[400:].copy()
+    test[:2] = train[[20, 7]]  # row 20 has identical twins 10 and 11: the smallest is named
+    test[2] = train[7] * 3.5  # only the same direction
+    with pytest.warns(UserWarning, match=f"train_features has {dim} column"):
+        leak = find_leakage(train, test)
+    assert leak.pairs.tolist() == [[0, 10], [1, 7]] and leak.threshold == 0.0
+    np.testing.assert_allclose(leak.similarity, 1.0)
+    assert leak.scores[2] > 0 and np.all(leak.scores[:2] == 0)
+
+
+def test_flagged_rows_list_every_flag_once(health_case):
+    case = health_case(8)
+    test = case.features[150:].copy()
+    test[:2] = case.features[[4, 9]]  # leaked
+    report = check_health(
+        case.features[:150],
+        labels=case.labels[:150],
+        pred_probs=case.pred_probs[:150],
+        test_features=test,
+        random_state=0,
+    )
+    frame = report.flagged_rows()
+    assert list(frame.columns) == ["check", "row", "score", "group", "partner", "conflict"]
+    assert list(dict.fromkeys(frame["check"])) == [
+        name for name, r in report.results.items() if r.n_flagged
+    ]
+    for name, result in report.results.items():
+        part = frame[frame["check"] == name]
+        assert sorted(part["row"]) == np.flatnonzero(result.mask).tolist()
+        np.testing.assert_array_equal(part["score"], result.scores[part["row"]])
+        assert part["partner"].notna().all() if name == "leakage" else part["partner"].isna().all()
+        assert part["group"].notna().all() if name == "duplicates" else part["group"].isna().all()
+    dup = frame[frame["check"] == "duplicates"]
+    assert dup["group"].tolist() == sorted(dup["group"])  # by group, then row
+    np.testing.assert_array_equal(dup["group"], report.duplicates.group[dup["row"]])
+    np.testing.assert_array_equal(dup["conflict"], report.duplicates.conflicts[dup["row"]])
+    assert dup["conflict"].any()  # the factory plants copies with another label
+    leak = frame[frame["check"] == "leakage"]
+    assert {(0, 4), (1, 9)} <= set(map(tuple, leak[["row", "partner"]].to_numpy().tolist()))
+    np.testing.assert_array_equal(leak[["row", "partner"]].to_numpy(), report.leakage.pairs)
+    assert HealthReport().flagged_rows().columns.tolist() == frame.columns.tolist()

@@ -93,7 +93,9 @@ def test_leakage_mostly_copied_test_split(seed, brute_distances):
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_leakage_with_content_matches_brute_force(seed, health_case, brute_distances):
+def test_leakage_with_content_matches_brute_force(
+    seed, health_case, brute_distances, slow_capped_threshold
+):
     case = health_case(seed, n=120)
     rng = np.random.default_rng(seed)
     content = rng.normal(size=(120, 5))
@@ -109,7 +111,11 @@ def test_leakage_with_content_matches_brute_force(seed, health_case, brute_dista
     best = rel.argmin(axis=1)
     np.testing.assert_array_equal(result.nearest, best)
     best_rel = rel[np.arange(40), best]
-    np.testing.assert_array_equal(result.mask, best_rel <= DEFAULT_DUPLICATE_THRESHOLD)
+    # each view's few-dimensions cap, combined like the distances: a geometric mean
+    caps = [slow_capped_threshold(d, DEFAULT_DUPLICATE_THRESHOLD) for d in (d1, d2)]
+    assert result.threshold == pytest.approx(np.sqrt(caps[0] * caps[1]), rel=1e-9)
+    assert result.threshold < DEFAULT_DUPLICATE_THRESHOLD  # 5 random content columns
+    np.testing.assert_array_equal(result.mask, best_rel <= result.threshold)
     np.testing.assert_allclose(result.scores, best_rel / (best_rel + 1), atol=1e-6)
     # pairs are (test row, train row), closest first, with the features' cosine
     assert result.pairs[:, 1].tolist() == best[result.pairs[:, 0]].tolist()
@@ -146,6 +152,12 @@ def test_non_iid_p_value_matches_a_loop(seed, health_case):
     assert result.p_value == (1 + sum(s >= observed for s in null)) / (1 + n_perm)
     assert result.p_value < 0.05 and not result.is_iid
     np.testing.assert_allclose(result.scores, u.mean(axis=1))
+    # flagged rows: Benjamini-Hochberg at 0.05 on each row's normal-approximation p-value
+    row_p = [stats.norm.cdf((m - 0.5) / np.sqrt(1 / (12 * k))) for m in u.mean(axis=1)]
+    ranked = sorted(row_p)
+    cut = max((p for i, p in enumerate(ranked, 1) if p <= i / n * 0.05), default=-1.0)
+    np.testing.assert_array_equal(result.mask, [p <= cut for p in row_p])
+    assert result.mask.any()
 
 
 def test_random_state_int_or_generator_give_the_same_stream(health_case):

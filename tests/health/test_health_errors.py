@@ -206,3 +206,14 @@ def test_check_health_labels_must_be_a_sequence():
 def test_outlier_labels_need_pred_probs():
     with pytest.raises(InputError, match="labels: are only used with pred_probs"):
         outlier_scores(X, labels=Y)
+
+
+def test_graph_of_few_columns_needs_the_features():
+    graph = neighbor_graph(X[:, :2])
+    with pytest.raises(InputError, match=r"features: is a NeighborGraph of 2 column.*pass the"):
+        find_duplicates(graph)
+
+
+def test_content_view_needs_three_columns():
+    with pytest.raises(InputError, match=r"train_content: has 2 column.*drop the content view"):
+        find_leakage(X, X[:5], train_content=X[:, :2], test_content=X[:5, :2])

@@ -13,6 +13,7 @@ from labelnoise.health import (
     class_imbalance,
     find_duplicates,
     find_leakage,
+    image_signature,
     neighbor_graph,
     non_iid,
     outlier_scores,
@@ -52,25 +53,8 @@ def _union_find_groups(n: int, pairs: list[tuple[int, int]]) -> set[frozenset[in
     return {frozenset(g) for g in groups.values() if len(g) > 1}
 
 
-def _slow_capped_threshold(dist: np.ndarray, threshold: float) -> float:
-    """The near-copy threshold after the few-dimensions cap, row by row: Levina-Bickel
-    dimension from chord lengths sqrt(2 * cosine distance) over the rows without a zero
-    distance, then the largest threshold that random rows would reach 1% of the time."""
-    inverses = []
-    for row in dist:
-        chords = sorted(math.sqrt(2 * d) for d in row if math.isfinite(d))
-        if min(chords) <= math.sqrt(2e-6):
-            continue
-        k = len(chords)
-        inverses.append(sum(math.log(chords[-1] / c) for c in chords[:-1]) / (k - 1))
-    if not inverses or sum(inverses) <= 0:
-        return threshold
-    dimension = len(inverses) / sum(inverses)
-    return min(threshold, math.log2(1 / 0.99) ** (2 / dimension))
-
-
 @pytest.mark.parametrize("seed", SEEDS)
-def test_duplicates_match_brute_force(seed, health_case, brute_distances):
+def test_duplicates_match_brute_force(seed, health_case, brute_distances, slow_capped_threshold):
     case = health_case(seed, n=60)
     n = case.n
     result = find_duplicates(case.features, labels=case.labels, n_neighbors=n - 1)
@@ -78,7 +62,7 @@ def test_duplicates_match_brute_force(seed, health_case, brute_distances):
     np.fill_diagonal(dist, np.inf)
     nearest = dist.min(axis=1)
     median = np.median(nearest)
-    threshold = _slow_capped_threshold(dist, DEFAULT_DUPLICATE_THRESHOLD)
+    threshold = slow_capped_threshold(dist, DEFAULT_DUPLICATE_THRESHOLD)
     assert result.threshold == pytest.approx(threshold, rel=1e-9)
     radius = max(threshold * median, 1e-6)
     pairs = [(i, j) for i in range(n) for j in range(n) if i != j and dist[i, j] <= radius]
@@ -94,7 +78,7 @@ def test_duplicates_match_brute_force(seed, health_case, brute_distances):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_leakage_matches_brute_force(seed, health_case, brute_distances):
+def test_leakage_matches_brute_force(seed, health_case, brute_distances, slow_capped_threshold):
     case = health_case(seed, n=120)
     train, test = case.features[:80], case.features[80:].copy()
     test[:3] = train[[5, 17, 40]] * 1.0001
@@ -102,8 +86,11 @@ def test_leakage_matches_brute_force(seed, health_case, brute_distances):
     dist = brute_distances(test, train).clip(0, 2)
     nearest = dist.min(axis=1)
     np.testing.assert_array_equal(result.nearest, dist.argmin(axis=1))
-    expected = nearest <= max(DEFAULT_DUPLICATE_THRESHOLD * np.median(nearest), 1e-6)
-    np.testing.assert_array_equal(result.mask, expected)
+    threshold = slow_capped_threshold(dist, DEFAULT_DUPLICATE_THRESHOLD)
+    assert result.threshold == pytest.approx(threshold, rel=1e-9)
+    relative = nearest / np.median(nearest)
+    np.testing.assert_array_equal(result.mask, relative <= threshold)
+    np.testing.assert_allclose(result.scores, relative / (relative + 1), atol=1e-9)
     assert {(0, 5), (1, 17), (2, 40)} <= set(map(tuple, result.pairs.tolist()))
 
 
@@ -194,3 +181,56 @@ def test_overlapping_pairs_from_confident_joint(seed, health_case):
         assert row.count == joint[a, b] + joint[b, a]
         assert row.share == pytest.approx(row.count / (counts[a] + counts[b]))
         assert row.overlapping == (row.share >= 0.02)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.filterwarnings("ignore:(train_)?features has [12] column:UserWarning")
+def test_few_columns_match_brute_force(seed):
+    """Fewer than 3 columns: groups of identical rows, Euclidean scores, by loops."""
+    rng = np.random.default_rng([seed, 153])
+    dim = 1 + seed % 2
+    x = rng.integers(0, 6, size=(40, dim)) + rng.choice([0.0, 0.5], size=(40, dim))
+    result = find_duplicates(x)
+    same: dict[tuple[float, ...], list[int]] = {}
+    for i, row in enumerate(x):
+        same.setdefault(tuple(row), []).append(i)
+    assert {frozenset(g.tolist()) for g in result.groups()} == {
+        frozenset(g) for g in same.values() if len(g) > 1
+    }
+    nearest = np.array(
+        [min(np.linalg.norm(x[i] - x[j]) for j in range(40) if j != i) for i in range(40)]
+    )
+    median = np.median(nearest) if np.median(nearest) > 0 else np.median(nearest[nearest > 0])
+    np.testing.assert_allclose(result.scores, nearest / (nearest + median), atol=1e-12)
+    assert result.median_distance == pytest.approx(median)
+    train, test = x[:25], x[25:]
+    leak = find_leakage(train, test)
+    for t, row in enumerate(test):
+        dist = [np.linalg.norm(row - r) for r in train]
+        assert leak.nearest[t] == int(np.argmin(dist))  # equal distances: the first row
+        assert leak.mask[t] == (min(dist) == 0)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_image_signature_matches_a_dct_loop(seed):
+    """The orthonormal 2-D DCT-II of the luma image, written as its double sum."""
+    rng = np.random.default_rng(seed)
+    images = rng.integers(0, 256, size=(2, 9, 7, 3)).astype(np.uint8)
+    size = 4
+    result = image_signature(images, size=size)
+    for image, signature in zip(images, result, strict=True):
+        grey = image.astype(float) @ np.array([0.299, 0.587, 0.114])
+        h, w = grey.shape
+        expected = []
+        for u in range(size):
+            for v in range(size):
+                total = sum(
+                    grey[x, y]
+                    * math.cos(math.pi * (2 * x + 1) * u / (2 * h))
+                    * math.cos(math.pi * (2 * y + 1) * v / (2 * w))
+                    for x in range(h)
+                    for y in range(w)
+                )
+                scale = math.sqrt((1 if u == 0 else 2) / h) * math.sqrt((1 if v == 0 else 2) / w)
+                expected.append(scale * total)
+        np.testing.assert_allclose(signature, expected[1:], rtol=1e-4, atol=1e-2)

@@ -9,6 +9,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.svm import SVC
 
 from labelnoise import InputError
+from labelnoise.detect import METHODS
 from labelnoise.learn import CleanClassifier, cross_val_pred_probs
 
 X = np.random.default_rng(0).normal(size=(40, 3))
@@ -46,13 +47,19 @@ ERRORS = {
     ),
     "progress": (
         lambda: fit(progress="no"),
-        r"progress: The 'progress' parameter of CleanClassifier must be one of \{False, True\}",
+        r"^The 'progress' parameter of CleanClassifier must be one of \{False, True\}",
     ),
     "cvp_progress": (
         lambda: cross_val_pred_probs(LogisticRegression(), X, Y, progress="no"),
-        r"progress: The 'progress' parameter of cross_val_pred_probs must be a bool or a callable",
+        r"^The 'progress' parameter of cross_val_pred_probs must be a bool or a callable",
     ),
 }
+
+
+def test_methods_are_posterior_and_the_registry():
+    with pytest.raises(InputError, match="'method' parameter of CleanClassifier") as error:
+        fit(method="magic")
+    assert all(f"'{name}'" in str(error.value) for name in ("posterior", *METHODS))
 
 
 @pytest.mark.parametrize("name", list(ERRORS))

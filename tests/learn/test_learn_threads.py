@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from joblib import cpu_count, parallel_config
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_info, threadpool_limits
 
@@ -41,11 +40,6 @@ class ThreadRecorder(ClassifierMixin, BaseEstimator):
 
 def recorded(log: Path) -> list[int]:
     return [int(line) for line in log.read_text().split()]
-
-
-@pytest.fixture
-def iris():
-    return load_iris(return_X_y=True)
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@ input formats, inputs never modified, and properties (Hypothesis)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -152,8 +154,36 @@ def test_aggregations_bounds_and_order():
         atol=1e-11,
     )
     # alpha=1: the moving average ends at the worst tag
-    ema = multilabel.label_quality_scores(tags, scores, alpha=1.0)
+    ema = multilabel.label_quality_scores(
+        tags, scores, aggregation="exponential_moving_average", alpha=1.0
+    )
     np.testing.assert_allclose(ema, [0.2, 0.5, 0.0])
+
+
+EMA = {"aggregation": "exponential_moving_average"}
+
+
+def _slow_softmin(row: list[float], temperature: float) -> float:
+    weights = [math.exp((1 - s) / temperature) for s in row]
+    return sum(w * s for w, s in zip(weights, row, strict=True)) / sum(weights)
+
+
+@given(st.integers(1, 40), st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_default_is_softmin_and_matches_slow_loop(n, k, seed):
+    rng = np.random.default_rng(seed)
+    tags = rng.random((n, k)) < 0.4
+    probs = rng.random((n, k))
+    scores = multilabel.label_quality_scores(tags, probs)
+    per_tag = np.where(tags, probs, 1 - probs)
+    slow = [_slow_softmin(row, 0.2) for row in per_tag.tolist()]
+    np.testing.assert_allclose(scores, slow, rtol=1e-12, atol=1e-12)
+    issues = multilabel.find_label_issues(tags, probs)
+    np.testing.assert_array_equal(issues.scores, scores)
+    assert issues.score_method == "self_confidence/softmin"
+    reference = multilabel.find_label_issues(tags, probs, **EMA)  # the aggregation ranks only
+    np.testing.assert_array_equal(issues.mask, reference.mask)
+    np.testing.assert_array_equal(issues.missing, reference.missing)
+    np.testing.assert_array_equal(issues.wrong, reference.wrong)
 
 
 def _slow_ema(row: list[float], alpha: float) -> float:
@@ -174,13 +204,13 @@ def test_ema_matches_slow_loop_and_is_permutation_equivariant(n, k, seed, alpha)
     rng = np.random.default_rng(seed)
     tags = rng.random((n, k)) < 0.4
     probs = rng.random((n, k))
-    scores = multilabel.label_quality_scores(tags, probs, alpha=alpha)
+    scores = multilabel.label_quality_scores(tags, probs, alpha=alpha, **EMA)
     per_tag = np.where(tags, probs, 1 - probs)
     slow = [_slow_ema(row, alpha) for row in per_tag.tolist()]
     np.testing.assert_allclose(scores, slow, rtol=1e-12, atol=1e-12)
     rows, cols = rng.permutation(n), rng.permutation(k)
     permuted = multilabel.label_quality_scores(
-        tags[rows][:, cols], probs[rows][:, cols], alpha=alpha
+        tags[rows][:, cols], probs[rows][:, cols], alpha=alpha, **EMA
     )
     np.testing.assert_allclose(permuted, scores[rows], rtol=1e-12, atol=1e-12)
     assert np.all((scores >= 0) & (scores <= 1))

@@ -21,7 +21,9 @@ X = np.zeros((6, 2))
 
 @pytest.mark.parametrize("bad", [-1, 1.5, "seed", True, np.random.RandomState(0)])
 def test_bad_random_state(bad):
-    with pytest.raises(InputTypeError, match=r"random_state: .*must be None, a non-negative int"):
+    with pytest.raises(
+        InputTypeError, match=r"^The 'random_state' parameter .*must be None, a non-negative int"
+    ):
         symmetric(Y, noise_rate=0.1, random_state=bad)
 
 
@@ -135,7 +137,9 @@ def test_bad_features(features, error, match):
 
 @pytest.mark.parametrize("bad", [-0.1, np.inf, "wide", True])
 def test_bad_flip_rate_std(bad):
-    with pytest.raises(InputError, match=r"flip_rate_std: .*must be a finite float >= 0"):
+    with pytest.raises(
+        InputError, match=r"^The 'flip_rate_std' parameter .*must be a finite float >= 0"
+    ):
         instance_dependent(X, Y, noise_rate=0.2, flip_rate_std=bad)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -24,10 +23,6 @@ SOURCES = [
 PUBLISHED = [0.0901, 0.1723, 0.1812, 0.1764, 0.4021]
 
 
-def _data_dir() -> Path:
-    return Path(os.environ.get("LABELNOISE_DATA", ROOT.parent / "shared" / "data"))
-
-
 @pytest.mark.parametrize(("source", "rate"), list(zip(SOURCES, PUBLISHED, strict=True)))
 def test_tables_have_the_published_rates(source, rate):
     T = human_transition_matrix(source)
@@ -44,10 +39,8 @@ def test_table_copies_are_independent():
 
 
 @pytest.mark.realdata
-def test_tables_match_the_real_label_file():
-    npz = _data_dir() / "cifar-10n" / "cifar10n_labels.npz"
-    if not npz.exists():
-        pytest.skip(f"CIFAR-10N labels not found at {npz} (set LABELNOISE_DATA)")
+def test_tables_match_the_real_label_file(data_file):
+    npz = data_file("cifar-10n/cifar10n_labels.npz")
     sys.path.insert(0, str(ROOT / "scripts"))
     try:
         from make_human_matrices import human_counts, render

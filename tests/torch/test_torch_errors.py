@@ -84,7 +84,7 @@ def test_error_message(name):
 def test_bool_options_are_real_bools(bad):
     with pytest.raises(
         InputTypeError,
-        match=r"^normalize: The 'normalize' parameter of LDRLoss must be one of \{False, True\}",
+        match=r"^The 'normalize' parameter of LDRLoss must be one of \{False, True\}",
     ):
         ln.LDRLoss(normalize=bad)
 
@@ -95,7 +95,7 @@ def test_spectral_truncation_center_is_a_real_bool(bad):
 
     with pytest.raises(
         InputTypeError,
-        match=r"^center: The 'center' parameter of SpectralTruncation must be one of",
+        match=r"^The 'center' parameter of SpectralTruncation must be one of",
     ):
         SpectralTruncation(2, center=bad)
 

@@ -11,6 +11,8 @@
     audit_test_set(labels, pred_probs, verified=...)     flags checked against a human review
     audit_flags(issues, verified=...)                    the same, for flags you already have
     corrected_accuracy(predictions, labels, corrections) models re-ranked on corrected labels
+    run_multilabel_benchmark(MultilabelBenchConfig())    multi-label: a row per setting, detector
+    compare_multilabel(frame, "default")                 one detector beside another, per setting
 
 Each unit corrupts a dataset's true labels (simulated with :mod:`labelnoise.simulate`,
 or real: CIFAR-10N label sets, labels drawn from CIFAR-10H votes), cross-validates each
@@ -38,6 +40,14 @@ from labelnoise.bench._detectors import (
 )
 from labelnoise.bench._metrics import DetectionMetrics, detection_metrics
 from labelnoise.bench._models import MODELS, ModelEntry
+from labelnoise.bench._multilabel import (
+    MULTILABEL_DETECTORS,
+    MULTILABEL_NOISE,
+    MultilabelBenchConfig,
+    MultilabelComparison,
+    compare_multilabel,
+    run_multilabel_benchmark,
+)
 from labelnoise.bench._presets import config_names, load_config
 from labelnoise.bench._report import detector_report
 from labelnoise.bench._run import COLUMNS, Progress, run_benchmark
@@ -47,18 +57,23 @@ from labelnoise.bench._write import BenchFiles, render_results, results_markdown
 __all__ = [
     "COLUMNS",
     "MODELS",
+    "MULTILABEL_DETECTORS",
+    "MULTILABEL_NOISE",
     "BenchConfig",
     "BenchFiles",
     "DatasetSpec",
     "DetectionMetrics",
     "Detector",
     "ModelEntry",
+    "MultilabelBenchConfig",
+    "MultilabelComparison",
     "NoiseKind",
     "NoiseSpec",
     "Progress",
     "TestSetAudit",
     "audit_flags",
     "audit_test_set",
+    "compare_multilabel",
     "config_names",
     "corrected_accuracy",
     "default_detectors",
@@ -70,6 +85,7 @@ __all__ = [
     "render_results",
     "results_markdown",
     "run_benchmark",
+    "run_multilabel_benchmark",
     "summarize_regimes",
     "write_results",
 ]

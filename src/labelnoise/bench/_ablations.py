@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from labelnoise._pass import ConfidentPass, confident_pass
 from labelnoise._validation import Problem, check_problem
 from labelnoise.detect import LabelIssues
 from labelnoise.detect._auto import (
@@ -40,7 +41,6 @@ from labelnoise.detect._ensemble import combine
 from labelnoise.detect._small_loss import class_clean_posterior
 from labelnoise.noise._counts import calibrate_confident_joint
 from labelnoise.noise._estimate import issue_counts
-from labelnoise.noise._pass import ConfidentPass, confident_pass
 from labelnoise.scores._scores import quality_scores
 
 __all__ = ["ABLATIONS"]

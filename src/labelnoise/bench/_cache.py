@@ -34,7 +34,7 @@ class Cached:
 
     Attributes
     ----------
-    labels : ndarray of int64, shape (n,)
+    labels : ndarray of int64, shape (n,) or (n, K) tags
     is_flipped : ndarray of bool, shape (n,)
     pred_probs : ndarray of float64, shape (n, K)
     seconds : float

@@ -5,8 +5,9 @@ A detector is any callable ``(labels, pred_probs, features) -> LabelIssues``; th
 benchmark scores its ``mask`` (precision, recall, F1) and its ``scores`` (AUROC, AUPRC,
 lower = more likely wrong). ``pred_probs`` is one (n, K) array, or for an ensemble row
 the list of its members' arrays (every ``find_label_issues`` method accepts a list).
-Methods are read from :data:`labelnoise.detect.FilterMethod` when the benchmark runs, so
-methods added to ``find_label_issues`` plug in by name.
+Methods, what they need and which options they take are read from the detector registry
+(:data:`labelnoise.detect.METHODS`), so methods added to ``find_label_issues`` plug in by
+name.
 
 ``oracle:<detector>`` is not a detector of its own: it flags exactly as many examples as
 labels were really flipped, the lowest by ``<detector>``'s scores (the F1 a perfect count
@@ -15,7 +16,6 @@ would reach with that ranking); the benchmark computes it from the truth.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -26,7 +26,7 @@ import numpy as np
 from labelnoise._errors import InputError
 from labelnoise.bench._ablations import ABLATIONS
 from labelnoise.bench._config import ORACLE_PREFIX
-from labelnoise.detect import FilterMethod, LabelIssues, find_label_issues
+from labelnoise.detect import METHODS, LabelIssues, find_label_issues
 from labelnoise.detect._ensemble import ENSEMBLE_METHODS, combine
 from labelnoise.noise import estimate_noise
 from labelnoise.scores import ScoreMethod, label_quality_scores
@@ -49,23 +49,13 @@ PredProbs = np.ndarray | Sequence[np.ndarray]
 Detector = Callable[[np.ndarray, Any, np.ndarray], LabelIssues]
 
 #: The confident-learning methods of cleanlab 2.9.0 (the default detector set).
-CL_METHODS = (
-    "prune_by_noise_rate",
-    "prune_by_class",
-    "both",
-    "confident_learning",
-    "predicted_neq_given",
-    "low_normalized_margin",
-    "low_self_confidence",
-)
+CL_METHODS = tuple(name for name, m in METHODS.items() if m.confident_learning)
 #: The label quality scores (``rank_by``).
 SCORES: tuple[str, ...] = get_args(ScoreMethod)
 #: Name prefix of the score detectors: ``"rank:self_confidence"``.
 RANK_PREFIX = "rank:"
-#: Methods that read the features (and, except knn, pred_probs too).
-_FEATURE_METHODS = ("knn", "linear_separation", "linear_separation_small_loss")
 #: Methods that read only the features: one result per unit, whatever the model.
-PROBS_FREE = ("knn",)
+PROBS_FREE = tuple(name for name, m in METHODS.items() if m.pred_probs == "unused")
 
 
 @dataclass(frozen=True)
@@ -92,15 +82,15 @@ def _find(
     options: Mapping[str, Any],
     ensemble: str,
 ) -> LabelIssues:
+    spec = METHODS[method]
     kwargs: dict[str, Any] = {"method": method, **options}
-    parameters = inspect.signature(find_label_issues).parameters
-    if method not in CL_METHODS and "random_state" in parameters:
+    if "random_state" in spec.options:
         kwargs["random_state"] = 0
     if features_used:
         kwargs["features"] = features
     if isinstance(pred_probs, list | tuple):
         kwargs["ensemble"] = ensemble
-    if method in PROBS_FREE:  # neighbour votes only: pred_probs would be ignored (a warning)
+    if spec.pred_probs == "unused":  # features only: pred_probs would be ignored (a warning)
         first = np.asarray(pred_probs[0] if isinstance(pred_probs, list | tuple) else pred_probs)
         return find_label_issues(labels, None, classes=range(first.shape[1]), **kwargs)
     return find_label_issues(labels, pred_probs, **kwargs)
@@ -149,11 +139,6 @@ def oracle_flags(scores: np.ndarray, n_flipped: int) -> np.ndarray:
     return mask
 
 
-def _find_methods() -> tuple[str, ...]:
-    """The methods ``find_label_issues`` accepts in this version."""
-    return tuple(get_args(FilterMethod))
-
-
 def detector_names() -> tuple[str, ...]:
     """Every built-in detector: each ``find_label_issues`` method, the variants
     (``small_loss_beta``: the beta mixture; ``auto+features``: ``auto`` given the features
@@ -172,15 +157,13 @@ def detector_names() -> tuple[str, ...]:
     >>> "prune_by_noise_rate" in names, "rank:normalized_margin" in names
     (True, True)
     """
-    methods = _find_methods()
-    variants = tuple(name for name, v in VARIANTS.items() if v.method in methods)
-    return (*methods, *variants, *(f"{RANK_PREFIX}{s}" for s in SCORES), *ABLATIONS)
+    variants = tuple(name for name, v in VARIANTS.items() if v.method in METHODS)
+    return (*METHODS, *variants, *(f"{RANK_PREFIX}{s}" for s in SCORES), *ABLATIONS)
 
 
 def default_detectors() -> tuple[str, ...]:
     """The default set: the seven confident-learning methods and the three scores."""
-    methods = tuple(m for m in CL_METHODS if m in _find_methods())
-    return (*methods, *(f"{RANK_PREFIX}{s}" for s in SCORES))
+    return (*CL_METHODS, *(f"{RANK_PREFIX}{s}" for s in SCORES))
 
 
 def _builtin(name: str, ensemble: str) -> Detector:
@@ -188,7 +171,7 @@ def _builtin(name: str, ensemble: str) -> Detector:
         return partial(rank_by_score, score=name[len(RANK_PREFIX) :], ensemble=ensemble)
     if name in ABLATIONS:
         return ABLATIONS[name]
-    variant = VARIANTS.get(name, _Variant(name, name in _FEATURE_METHODS))
+    variant = VARIANTS.get(name) or _Variant(name, METHODS[name].features == "required")
     return partial(
         _find,
         method=variant.method,

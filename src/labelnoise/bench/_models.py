@@ -9,9 +9,10 @@ stands for, so that results can be read per regime.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -169,22 +170,24 @@ class ModelEntry:
     fixed: Callable[[BenchData, NoiseSpec], np.ndarray | None] | None = None
 
 
-#: Model name -> registry entry.
-MODELS: dict[str, ModelEntry] = {
-    "logistic_regression": ModelEntry("logistic_regression", _logistic_regression),
-    "pca50_logistic_regression": ModelEntry(
-        "pca50_logistic_regression", _pca50_logistic_regression
-    ),
-    "random_forest": ModelEntry("random_forest", _random_forest),
-    "hist_gradient_boosting": ModelEntry("hist_gradient_boosting", _hist_gradient_boosting),
-    "gaussian_nb": ModelEntry("gaussian_nb", _gaussian_nb),
-    "linear_probe": ModelEntry("weak (linear probe)", _linear_probe),
-    "mlp": ModelEntry("overconfident (mlp)", _mlp),
-    "knn": ModelEntry("knn", _knn),
-    "knn15": ModelEntry("knn15", _knn15),
-    "resnet18": ModelEntry("strong (resnet18)", fixed=_resnet18),
-    "label_errors_cnn": ModelEntry("strong (label-errors cnn)", fixed=_label_errors_cnn),
-}
+#: Model name -> registry entry (read-only).
+MODELS: Mapping[str, ModelEntry] = MappingProxyType(
+    {
+        "logistic_regression": ModelEntry("logistic_regression", _logistic_regression),
+        "pca50_logistic_regression": ModelEntry(
+            "pca50_logistic_regression", _pca50_logistic_regression
+        ),
+        "random_forest": ModelEntry("random_forest", _random_forest),
+        "hist_gradient_boosting": ModelEntry("hist_gradient_boosting", _hist_gradient_boosting),
+        "gaussian_nb": ModelEntry("gaussian_nb", _gaussian_nb),
+        "linear_probe": ModelEntry("weak (linear probe)", _linear_probe),
+        "mlp": ModelEntry("overconfident (mlp)", _mlp),
+        "knn": ModelEntry("knn", _knn),
+        "knn15": ModelEntry("knn15", _knn15),
+        "resnet18": ModelEntry("strong (resnet18)", fixed=_resnet18),
+        "label_errors_cnn": ModelEntry("strong (label-errors cnn)", fixed=_label_errors_cnn),
+    }
+)
 #: Regime of the ensemble rows.
 ENSEMBLE_REGIME = "ensemble"
 

@@ -6,13 +6,15 @@ neural ``--encoder`` are first embedded by a pretrained network (cached on disk)
 logistic-regression probe is cross-validated on the embeddings, and the issues are found
 from both the probe's probabilities and the embeddings (``--method auto``). The
 :mod:`labelnoise.health` checks then run on the same embeddings (or the table's numeric
-columns) and probabilities; their summary is health.csv and the report's first section.
+columns) and probabilities; their summary is health.csv, the rows they flag
+health_rows.csv, and the report opens with them.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast, get_args
 
@@ -33,15 +35,16 @@ from labelnoise.cli._inputs import (
 )
 from labelnoise.cli._models import (
     MODELS,
+    SMALL_TABLE_ROWS,
     Design,
     build_model,
-    cross_val_pred_probs,
     embed_raw,
     embedding_probe,
 )
 from labelnoise.cli._output import claim_output, csv_text, write_atomic
 from labelnoise.cli._raw import IMAGE_ENCODER, Loaded, load
 from labelnoise.detect import FilterMethod, LabelIssues
+from labelnoise.learn import cross_val_pred_probs
 from labelnoise.noise import NoiseEstimate
 
 if TYPE_CHECKING:
@@ -234,7 +237,8 @@ def _describe(loaded: Loaded, options: dict[str, Any], model: str, cv: int) -> s
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("labelnoise-audit"),
     show_default=True,
-    help="Folder for issues.csv, health.csv and report.html (created if missing). "
+    help="Folder for issues.csv, health.csv, health_rows.csv and report.html (created if "
+    "missing). "
     "issues.csv is written first; text cells a spreadsheet would run as a formula "
     "(starting with = + - @, tab or CR) get a leading '.",
 )
@@ -244,7 +248,7 @@ def _describe(loaded: Loaded, options: dict[str, Any], model: str, cv: int) -> s
     help="Data-health checks to run, comma-separated (duplicates, outliers, "
     "class_imbalance, overlapping_classes, non_iid), or none (default: every one that "
     "applies; non_iid not for an image folder, whose order is by class). Their summary "
-    "goes to health.csv.",
+    "goes to health.csv, the rows they flag to health_rows.csv.",
 )
 @no_header_option
 @force_option
@@ -255,13 +259,14 @@ def audit(data: Path, **options: Any) -> None:
     Predicts every example out-of-sample by cross-validation, finds the likely label
     errors, runs the data-health checks (duplicates, outliers, class imbalance,
     overlapping classes, row order; --checks) on the embeddings or numeric columns, and
-    writes issues.csv, health.csv and report.html into --out. Images (a folder with one
-    subfolder per class, or --image COLUMN) and texts with a neural --encoder are first
-    embedded by a pretrained network, cached on disk so that a second audit of the same
-    data does not embed again; a logistic-regression probe is then cross-validated on the
-    embeddings. The first line of a CSV/TSV is its header (pass --no-header if it has
-    none). If a health check fails or the report cannot be drawn, issues.csv (and what
-    else could be) is still written and the command exits with 1.
+    writes issues.csv, health.csv (one line per check), health_rows.csv (the flagged
+    rows) and report.html into --out. Images (a folder with one subfolder per class, or
+    --image COLUMN) and texts with a neural --encoder are first embedded by a pretrained
+    network, cached on disk so that a second audit of the same data does not embed
+    again; a logistic-regression probe is then cross-validated on the embeddings. The
+    first line of a CSV/TSV is its header (pass --no-header if it has none). If a health
+    check fails or the report cannot be drawn, issues.csv (and what else could be) is
+    still written and the command exits with 1.
 
     \b
     Examples:
@@ -274,9 +279,12 @@ def audit(data: Path, **options: Any) -> None:
     out, force, cv, model = options["out"], options["force"], options["cv"], options["model"]
     checks = _parse_checks(options["checks"])
     issues_path = claim_output(out / "issues.csv", option="--out", force=force, inputs=(data,))
-    health_path = None
+    health_path = rows_path = None
     if checks != []:
         health_path = claim_output(out / "health.csv", option="--out", force=force, inputs=(data,))
+        rows_path = claim_output(
+            out / "health_rows.csv", option="--out", force=force, inputs=(data,)
+        )
     report_path = claim_output(out / "report.html", option="--out", force=force, inputs=(data,))
     if options["no_cache"] and options["cache_dir"] is not None:
         raise BadInput("--cache-dir and --no-cache are exclusive; drop one of them.")
@@ -288,26 +296,25 @@ def audit(data: Path, **options: Any) -> None:
     estimator, inputs_x, features = _model_inputs(loaded, options, console)
     method = options["method"] or ("auto" if features is not None else "prune_by_noise_rate")
     steps = cv + 3 + (health_path is not None)
+    from sklearn.model_selection import StratifiedKFold
+
     with progress_bar(console, f"Cross-validating {type(estimator).__name__}", steps) as advance:
         pred_probs = cross_val_pred_probs(
             estimator,
-            inputs_x,
+            inputs_x.X if isinstance(inputs_x, Design) else inputs_x,
             codes,
-            classes.shape[0],
-            cv=cv,
-            seed=options["seed"],
-            on_fold=advance,
+            cv=StratifiedKFold(n_splits=cv, shuffle=True, random_state=options["seed"]),
+            classes=np.arange(classes.shape[0]),
+            # on small tables BLAS and OpenMP threads cost more than they save
+            threads_per_fold=1 if codes.shape[0] < SMALL_TABLE_ROWS else None,
+            progress=advance,
         )
         advance("Finding label issues")
         used = features if method in FEATURE_METHODS else None  # the report still shows them
         inputs = Inputs(classes[codes], pred_probs, classes.tolist(), {}, (data,), used)
         issues, noise = detect(inputs, method=method, normalize=True)
         table = issues_frame(issues)
-        if loaded.raw is not None and loaded.raw.images is not None:
-            shown = [loaded.raw.images[i] for i in issues.indices]
-            if data.is_dir():  # an image folder: paths as the user sees them inside it
-                shown = [os.path.relpath(path, data) for path in shown]
-            table.insert(1, "image", shown)
+        _insert_images(table, 1, issues.indices, loaded, data)
         write_atomic(issues_path, csv_text(table), force=force)  # first: nothing loses it
         written = [issues_path]
         details = {
@@ -316,17 +323,22 @@ def audit(data: Path, **options: Any) -> None:
             "Model": _describe(loaded, options, model, cv),
         }
         health, failed = None, []
-        if health_path is not None:
+        if health_path is not None and rows_path is not None:
             advance("Checking data health")
             try:
                 health = _health(loaded, inputs, features, checks, options["seed"])
-                write_atomic(health_path, csv_text(health.summary()), force=force)
-                written.append(health_path)
+                flagged = health.flagged_rows()
+                _insert_images(flagged, 2, flagged["row"].to_numpy(), loaded, data)
+                for path, frame in ((health_path, health.summary()), (rows_path, flagged)):
+                    write_atomic(path, csv_text(frame), force=force)
+                    written.append(path)
                 details["Data health"] = _health_inputs(loaded, features)
             except Exception as error:  # a failed check loses neither issues.csv nor the report
                 health = None
+                lost = [path for path in (health_path, rows_path) if path not in written]
                 failed.append(
-                    f"the health checks failed ({_reason(error)}); {health_path} was not written"
+                    f"the health checks failed ({_reason(error)}); {_listing(lost)} "
+                    f"{'was' if len(lost) == 1 else 'were'} not written"
                 )
                 details["Data health"] = f"not checked: {_reason(error)}"
         advance("Writing the report")
@@ -352,7 +364,7 @@ def audit(data: Path, **options: Any) -> None:
         advance()
     if failed:
         raise ReportFailed(
-            f"{' and '.join(map(str, written))} {'was' if len(written) == 1 else 'were'} "
+            f"{_listing(written)} {'was' if len(written) == 1 else 'were'} "
             f"written, but {'; and '.join(failed)}."
         )
     print_summary(console, issues, noise)
@@ -365,6 +377,25 @@ def audit(data: Path, **options: Any) -> None:
         + ", ".join(f"[bold]{literal(path)}[/]" for path in written[:-1])
         + f" and [bold]{literal(written[-1])}[/]."
     )
+
+
+def _listing(paths: list[Path]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    names = [str(path) for path in paths]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _insert_images(
+    table: pd.DataFrame, at: int, rows: np.ndarray, loaded: Loaded, data: Path
+) -> None:
+    """Insert an ``image`` column (the path of each of ``rows``) when the data are images;
+    for an image folder, paths as the user sees them inside it."""
+    if loaded.raw is None or loaded.raw.images is None:
+        return
+    shown = [loaded.raw.images[i] for i in rows]
+    if data.is_dir():
+        shown = [os.path.relpath(path, data) for path in shown]
+    table.insert(at, "image", shown)
 
 
 def _check_raw_options(loaded: Loaded) -> None:
@@ -473,6 +504,7 @@ def _health(
 ) -> HealthReport:
     """Run the data-health checks on the embeddings (or numeric columns) and pred_probs."""
     from labelnoise.health import CHECKS, HealthReport, check_health, find_duplicates
+    from labelnoise.health._few import MIN_COSINE_COLUMNS
 
     table = features is None
     if table:
@@ -497,16 +529,20 @@ def _health(
             checks=run,  # type: ignore[arg-type]  # names checked by _parse_checks
             random_state=seed,
         )
-    if exact:
-        # Near copies by a radius relative to the typical nearest-row distance flag a fixed
-        # share of i.i.d. rows when there are few columns (a third in 2-D, 45 of iris's 150
-        # rows); in a table only exact copies are copies. The graph is shared when built.
-        copies = find_duplicates(
-            report.graph if report.graph is not None else features,
-            labels=inputs.labels,
-            threshold=TABLE_COPY_RADIUS,
-            random_state=seed,
-        )
+    if exact and features is not None:
+        # In a table only exact copies are copies: a tiny radius on the standardized
+        # columns and the constant one (the graph is shared when built); with one numeric
+        # column (two with the constant) find_duplicates counts identical rows itself, as
+        # the report's details say, so its warning is not repeated.
+        few = features.shape[1] < MIN_COSINE_COLUMNS
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", r"features has \d+ columns?: in fewer", UserWarning)
+            copies = find_duplicates(
+                report.graph if report.graph is not None and not few else features,
+                labels=inputs.labels,
+                threshold=TABLE_COPY_RADIUS,
+                random_state=seed,
+            )
         report = dataclasses.replace(report, duplicates=copies)
     return report
 

@@ -65,7 +65,7 @@ def _config(source: str | None, quick: bool) -> BenchConfig:
     try:
         return load_config(name)
     except InputError as error:
-        detail = str(error).removeprefix(f"{error.argument}: ")
+        detail = error.message
         where = "" if error.argument == "path" else f"{error.argument}: "
         raise BadInput(f"--config {name}: {where}{one_line(detail)}") from error
 

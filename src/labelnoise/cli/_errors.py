@@ -43,9 +43,7 @@ def one_line(message: str) -> str:
 
 
 def _detail(error: InputError) -> str:
-    text = str(error)
-    prefix = f"{error.argument}: "
-    text = text[len(prefix) :] if text.startswith(prefix) else text
+    text = error.message
     for api, option in _HINTS:
         text = text.replace(api, option)
     return text

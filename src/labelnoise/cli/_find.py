@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast, get_args
 
@@ -31,10 +32,17 @@ from labelnoise.cli._io import (
     read_pred_probs,
 )
 from labelnoise.cli._output import claim_output, csv_text, write_atomic
-from labelnoise.detect import FilterMethod, LabelIssues, find_label_issues
+from labelnoise.detect import METHODS, FilterMethod, LabelIssues, find_label_issues
 from labelnoise.noise import NoiseEstimate, estimate_noise
 
-__all__ = ["detect", "find"]
+__all__ = [
+    "TagInputs",
+    "check_multilabel_options",
+    "detect",
+    "find",
+    "find_tag_issues",
+    "read_tag_inputs",
+]
 
 OUT_FILE = click.Path(dir_okay=False, path_type=Path)
 
@@ -60,11 +68,12 @@ def detect(inputs: Inputs, *, method: str, normalize: bool) -> tuple[LabelIssues
             f"--features is not used by --method {method}; use --method "
             f"{' or '.join(FEATURE_METHODS)}, or drop --features."
         )
-    if method in FEATURE_METHODS[1:] and inputs.features is None:
+    spec = METHODS.get(method)
+    if spec is not None and spec.features == "required" and inputs.features is None:
         raise BadInput(f"--method {method} needs --features (embeddings, one row per example).")
     pred_probs: np.ndarray | None = inputs.pred_probs
     classes = inputs.classes
-    if method == "knn":  # neighbour votes only; pred_probs still give the classes
+    if spec is not None and spec.pred_probs == "unused":  # pred_probs still give the classes
         pred_probs = None
         classes = classes or list(range(inputs.pred_probs.shape[1]))
     with translated(inputs.sources):
@@ -133,16 +142,16 @@ def find(
     """
     console = make_console()
     if multilabel:
-        _check_multilabel_options(method, normalize, features_path, labels_path)
+        check_multilabel_options(method, normalize, features_path, labels_path)
         claim_output(out, option="--out", force=force, inputs=(labels_path, pred_probs_path))
-        issues = _find_multilabel(
+        tag_inputs = read_tag_inputs(
             labels_path,
             pred_probs_path,
             label_column=label_column,
             classes=classes,
-            method=method,
             header=not no_header,
         )
+        issues = find_tag_issues(tag_inputs, method=method)
         write_atomic(out, csv_text(_multilabel_frame(issues)), force=force)
         console.print(
             f"{len(issues):,} of {issues.mask.shape[0]:,} examples have a suspicious tag: "
@@ -171,7 +180,7 @@ def find(
     console.print(f"Wrote {len(issues):,} flagged rows to [bold]{literal(out)}[/].")
 
 
-def _check_multilabel_options(
+def check_multilabel_options(
     method: str, normalize: bool, features_path: Path | None, labels_path: Path
 ) -> None:
     from labelnoise.multilabel import MultilabelMethod
@@ -266,18 +275,26 @@ def _check_index_names(tags: list[list[Any]], names: list[str], pred_probs_path:
         )
 
 
-def _find_multilabel(
+@dataclass(frozen=True, eq=False)
+class TagInputs:
+    """What ``--multilabel`` reads: tags, per-tag probabilities, tag names, and where each
+    library argument came from (for error messages)."""
+
+    tags: list[list[Any]]
+    pred_probs: np.ndarray
+    names: list[str] | None
+    sources: dict[str, str]
+
+
+def read_tag_inputs(
     labels_path: Path,
     pred_probs_path: Path,
     *,
     label_column: str | None,
     classes: str | None,
-    method: str,
     header: bool,
-) -> Any:
-    """Read ';'-separated tags and per-tag probabilities; run multilabel.find_label_issues."""
-    from labelnoise.multilabel import MultilabelMethod, find_label_issues
-
+) -> TagInputs:
+    """Read ';'-separated tags and per-tag probabilities, as ``find --multilabel`` does."""
     cells = _read_tag_cells(labels_path, column=label_column, header=header)
     pred_probs, header_names = read_pred_probs(pred_probs_path, header=header)
     names = [c.strip() for c in classes.split(",")] if classes else header_names
@@ -304,9 +321,19 @@ def _find_multilabel(
         "pred_probs": f"--pred-probs {pred_probs_path}",
         "classes": "--classes" if classes else f"--pred-probs {pred_probs_path} (header)",
     }
-    with translated(sources):
+    return TagInputs(tags=tags, pred_probs=pred_probs, names=names, sources=sources)
+
+
+def find_tag_issues(inputs: TagInputs, *, method: str) -> Any:
+    """``multilabel.find_label_issues`` on what :func:`read_tag_inputs` read."""
+    from labelnoise.multilabel import MultilabelMethod, find_label_issues
+
+    with translated(inputs.sources):
         return find_label_issues(
-            tags, pred_probs, method=cast(MultilabelMethod, method), classes=names
+            inputs.tags,
+            inputs.pred_probs,
+            method=cast(MultilabelMethod, method),
+            classes=inputs.names,
         )
 
 

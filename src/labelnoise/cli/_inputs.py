@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeVar
 
 import click
 import numpy as np
@@ -15,10 +15,10 @@ from labelnoise._errors import InputError
 from labelnoise._validation import check_labels
 from labelnoise.cli._errors import BadInput, translated
 from labelnoise.cli._io import HEADER_RULE, check_rows, read_features, read_labels, read_pred_probs
-from labelnoise.detect import FilterMethod, LabelIssues
+from labelnoise.detect import METHODS, LabelIssues
 
-#: Methods that read --features (``auto`` uses them when given).
-FEATURE_METHODS = ("auto", "knn", "linear_separation", "linear_separation_small_loss")
+#: Methods that read --features (``auto`` uses them when given), from the detector registry.
+FEATURE_METHODS = tuple(name for name, m in METHODS.items() if m.features != "unused")
 
 __all__ = [
     "FEATURE_METHODS",
@@ -80,7 +80,7 @@ def problem_options(command: F) -> F:
         ),
         click.option(
             "--method",
-            type=click.Choice(get_args(FilterMethod)),
+            type=click.Choice(tuple(METHODS)),
             default="prune_by_noise_rate",
             show_default=True,
             help="How to decide which labels are issues (see find_label_issues).",
@@ -140,7 +140,7 @@ def _check_class_names(
     except InputError as error:
         if error.argument != "labels":
             return  # a problem of --classes itself: the library names it
-        detail = str(error).removeprefix(f"{error.argument}: ").replace("classes", "--classes")
+        detail = error.message.replace("classes", "--classes")
         raise BadInput(
             f"--labels {labels_path}: {detail} Labels are matched to --classes by name, as "
             "with classes= in the Python API, and these labels are integers: drop --classes "

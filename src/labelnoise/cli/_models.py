@@ -1,8 +1,8 @@
-"""Default models for ``labelnoise audit`` and out-of-sample pred_probs by cross-validation.
+"""Default models for ``labelnoise audit``, and the raw examples it embeds.
 
-Confident learning needs *out-of-sample* probabilities: each row is predicted by a model
-that never saw it, so a wrong label cannot be memorised and vouched for. K-fold
-cross-validation gives that for every row at the cost of K fits.
+The out-of-sample ``pred_probs`` come from :func:`labelnoise.learn.cross_val_pred_probs`
+(each row predicted by a model that never saw it, so a wrong label cannot be memorised
+and vouched for).
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ if TYPE_CHECKING:
 __all__ = [
     "MODELS",
     "PROBE_C",
+    "SMALL_TABLE_ROWS",
     "Design",
     "Raw",
     "build_model",
-    "cross_val_pred_probs",
     "design",
     "embed_raw",
     "embedding_probe",
@@ -34,7 +34,7 @@ __all__ = [
 #: (standardized features; 0.05 is the probe of ``docs/audit.md``).
 PROBE_C = 0.05
 
-#: Tables with fewer rows are fitted on one thread.
+#: Tables with fewer rows are fitted on one thread (BLAS and OpenMP pools off).
 SMALL_TABLE_ROWS = 20_000
 #: Categorical columns with more distinct values are ordinal for gradient boosting.
 MAX_CATEGORIES = 250
@@ -144,60 +144,6 @@ def build_model(name: str, data: Design) -> BaseEstimator:
     if name == "auto":
         name = "logistic-regression" if data.text is not None else "hist-gradient-boosting"
     return MODELS[name](data)
-
-
-def cross_val_pred_probs(
-    model: BaseEstimator,
-    data: Design | np.ndarray,
-    codes: np.ndarray,
-    n_classes: int,
-    *,
-    cv: int,
-    seed: int,
-    on_fold: Callable[[], None] | None = None,
-) -> np.ndarray:
-    """Out-of-sample (n, K) probabilities from ``cv`` stratified folds.
-
-    :func:`labelnoise.learn.cross_val_pred_probs` with the command line's fold split and
-    thread policy: each row is predicted by the copy of ``model`` fitted on the other
-    folds; a class missing from a training fold gets probability 0 there.
-
-    Parameters
-    ----------
-    model : estimator
-        Unfitted classifier with ``predict_proba``; cloned for each fold.
-    data : Design or ndarray of shape (n, d)
-        Model inputs (a table, or embeddings).
-    codes : ndarray of int, shape (n,)
-        Label codes ``0..n_classes-1``.
-    n_classes : int
-    cv : int
-        Number of folds.
-    seed : int
-        Seed of the shuffled fold split (``StratifiedKFold(cv, shuffle=True)``).
-    on_fold : callable, optional
-        Called after each fold (progress reporting).
-
-    Returns
-    -------
-    ndarray of float64, shape (n, n_classes)
-    """
-    from sklearn.model_selection import StratifiedKFold
-    from threadpoolctl import threadpool_limits
-
-    from labelnoise.learn import cross_val_pred_probs as cross_validate
-
-    n = codes.shape[0]
-    folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
-    # On small tables BLAS and OpenMP threads cost more than they save (and stall badly on
-    # a busy machine), so fit single-threaded there.
-    threads = 1 if n < SMALL_TABLE_ROWS else None
-    with threadpool_limits(limits=threads):
-        X = data.X if isinstance(data, Design) else data
-        probs = cross_validate(model, X, codes, cv=folds, progress=on_fold or False)
-    pred_probs = np.zeros((n, n_classes), dtype=np.float64)
-    pred_probs[:, np.unique(codes)] = probs  # columns of the classes present, in code order
-    return pred_probs
 
 
 @dataclass(frozen=True, eq=False)

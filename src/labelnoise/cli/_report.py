@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import click
 import numpy as np
 
 from labelnoise.cli._console import literal, make_console, print_summary, progress_bar
 from labelnoise.cli._errors import BadInput, translated, warn
-from labelnoise.cli._find import detect
+from labelnoise.cli._find import (
+    TagInputs,
+    check_multilabel_options,
+    detect,
+    find_tag_issues,
+    read_tag_inputs,
+)
 from labelnoise.cli._images import missing_images, read_images
 from labelnoise.cli._inputs import (
     IN_FILE,
-    Inputs,
     debug_option,
     force_option,
     load_inputs,
@@ -29,24 +35,34 @@ __all__ = ["report"]
 OUT_FILE = click.Path(dir_okay=False, path_type=Path)
 
 
+@dataclass(frozen=True)
+class Extras:
+    """The --images and --texts options of one call."""
+
+    images: Path | None
+    texts: Path | None
+    text_column: str | None
+    image_root: Path | None
+    allow_any: bool
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        return tuple(p for p in (self.images, self.texts) if p is not None)
+
+
 def _extras(
-    inputs: Inputs,
-    images: Path | None,
-    texts: Path | None,
-    *,
-    header: bool,
-    text_column: str | None,
-    image_root: Path | None,
-    allow_any: bool,
+    n: int, pred_probs_path: Path, extras: Extras, *, header: bool
 ) -> tuple[np.ndarray | list[str] | None, list[str] | None]:
-    """Read --images and --texts; one entry per row of --pred-probs."""
+    """Read --images and --texts; one entry per row of --pred-probs (``n`` rows)."""
+    images, texts = extras.images, extras.texts
     pictures = None
     if images is not None:
-        pictures = read_images(images, header=header, root=image_root, allow_any=allow_any)
+        pictures = read_images(
+            images, header=header, root=extras.image_root, allow_any=extras.allow_any
+        )
     snippets = None
     if texts is not None:
-        snippets = read_texts(texts, column=text_column, header=header)
-    n, pred_probs_path = inputs.pred_probs.shape[0], inputs.paths[1]
+        snippets = read_texts(texts, column=extras.text_column, header=header)
     for option, path, values in (("--images", images, pictures), ("--texts", texts, snippets)):
         if values is None or path is None:
             continue
@@ -106,7 +122,18 @@ def _warn_missing(images: Path | None, pictures: np.ndarray | list[str] | None) 
     show_default=True,
     help="How many flagged examples to list.",
 )
-@click.option("--title", default="Label health report", show_default=True, help="Page title.")
+@click.option(
+    "--title",
+    help="Page title. Default: 'Label health report' ('Multi-label report' with --multilabel).",
+)
+@click.option(
+    "--multilabel",
+    is_flag=True,
+    help="Multi-label data, read as 'labelnoise find --multilabel' reads it: each labels "
+    "cell lists an example's tags separated by ';', pred_probs holds one independent "
+    "probability per tag. The page then shows the tags that look missing and wrong, per "
+    "tag and per example.",
+)
 @click.option(
     "--out",
     "-o",
@@ -132,7 +159,8 @@ def report(
     texts: Path | None,
     text_column: str | None,
     top: int,
-    title: str,
+    title: str | None,
+    multilabel: bool,
     out: Path,
     force: bool,
 ) -> None:
@@ -143,13 +171,41 @@ def report(
     snippets (--texts).
 
     \b
-    Example:
+    Examples:
       labelnoise report --labels y.npy --pred-probs p.npy --images x.npy -o report.html
+      labelnoise report --multilabel --labels tags.csv --label-column tags \\
+        --pred-probs probs.csv --out report.html
     """
     from labelnoise.report import render_report
 
+    extras = Extras(images, texts, text_column, image_root, allow_any_image_path)
     console = make_console()
-    extra_inputs = [p for p in (features_path, images, texts) if p is not None]
+    if multilabel:  # tags read exactly as ``find --multilabel`` reads them
+        check_multilabel_options(method, normalize, features_path, labels_path)
+        paths = (labels_path, pred_probs_path)
+        claim_output(out, option="--out", force=force, inputs=(*paths, *extras.paths))
+        tag_inputs = read_tag_inputs(
+            *paths, label_column=label_column, classes=classes, header=not no_header
+        )
+        issues: Any = find_tag_issues(tag_inputs, method=method)
+        html, n_missing = _multilabel_page(
+            issues,
+            tag_inputs,
+            paths,
+            extras,
+            header=not no_header,
+            title=title or "Multi-label report",
+            top=top,
+        )
+        write_atomic(out, html, force=force)
+        console.print(
+            f"{len(issues):,} of {issues.mask.shape[0]:,} examples have a suspicious tag: "
+            f"{int(issues.missing.sum()):,} tags look missing, {int(issues.wrong.sum()):,} "
+            "look wrong."
+        )
+        _print_written(console, out, html, n_missing)
+        return
+    extra_inputs = [p for p in (features_path, *extras.paths) if p is not None]
     claim_output(
         out, option="--out", force=force, inputs=(labels_path, pred_probs_path, *extra_inputs)
     )
@@ -163,13 +219,7 @@ def report(
             header=not no_header,
         )
         pictures, snippets = _extras(
-            inputs,
-            images,
-            texts,
-            header=not no_header,
-            text_column=text_column,
-            image_root=image_root,
-            allow_any=allow_any_image_path,
+            inputs.pred_probs.shape[0], inputs.paths[1], extras, header=not no_header
         )
         n_missing = _warn_missing(images, pictures)
         advance("Finding issues and drawing the report")
@@ -184,7 +234,7 @@ def report(
                 method=cast(FilterMethod, method),
                 images=pictures,
                 texts=snippets,
-                title=title,
+                title=title or "Label health report",
                 top=top,
                 details=details,
                 issues=issues,
@@ -194,6 +244,42 @@ def report(
         write_atomic(out, html, force=force)
         advance()
     print_summary(console, issues, noise)
+    _print_written(console, out, html, n_missing)
+
+
+def _multilabel_page(
+    issues: Any,
+    inputs: TagInputs,
+    paths: tuple[Path, Path],
+    extras: Extras,
+    *,
+    header: bool,
+    title: str,
+    top: int,
+) -> tuple[str, int]:
+    """The page of ``report --multilabel`` and how many image files are missing."""
+    from labelnoise.report import multilabel_report
+
+    pred_probs = inputs.pred_probs
+    pictures, snippets = _extras(pred_probs.shape[0], paths[1], extras, header=header)
+    n_missing = _warn_missing(extras.images, pictures)
+    details = {"Labels": str(paths[0]), "Predicted probabilities": str(paths[1])}
+    with translated({"images": f"--images {extras.images}"}):
+        html = multilabel_report(
+            issues.given_labels,
+            pred_probs,
+            classes=list(issues.classes),
+            issues=issues,
+            images=pictures,
+            texts=snippets,
+            title=title,
+            top=top,
+            details=details,
+        )
+    return html, n_missing
+
+
+def _print_written(console: Any, out: Path, html: str, n_missing: int) -> None:
     missing = f"; {n_missing:,} image files missing" if n_missing else ""
     console.print(
         f"Wrote the report to [bold]{literal(out)}[/] ({len(html) / 1e6:.1f} MB{missing})."

@@ -34,9 +34,16 @@ from labelnoise.datasets._labels import (
     load_cifar100n,
     load_label_errors,
 )
-from labelnoise.datasets._result import VOTE_COLUMNS, Dataset, HumanLabels, LabelErrors, SoftLabels
+from labelnoise.datasets._result import (
+    VOTE_COLUMNS,
+    Dataset,
+    HumanLabels,
+    LabelErrors,
+    MultilabelDataset,
+    SoftLabels,
+)
 from labelnoise.datasets._sklearn import SklearnName, load_sklearn
-from labelnoise.datasets._yeast import DEBIAN_MLR_DATA, MultilabelDataset, load_yeast
+from labelnoise.datasets._yeast import DEBIAN_MLR_DATA, load_yeast
 
 __all__ = [
     "CIFAR10_CLASSES",

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from labelnoise._errors import InputError
-from labelnoise.datasets._checks import check_codes
+from labelnoise.datasets._checks import check_file_codes
 from labelnoise.datasets._classes import CIFAR10_CLASSES
 from labelnoise.datasets._files import PathLike, check_not_empty, find_file, load_npz, read_error
 
@@ -124,7 +124,7 @@ def load_cifar10n_annotations(path: PathLike) -> CrowdLabels:
     labels_file = find_file(path, "cifar10n_labels.npz", hint=_HINT, allow_file=False)
     data = load_npz(labels_file, ("clean_label", "aggre_label", *_SLOTS), hint=_HINT)
     codes = {
-        key: check_codes(
+        key: check_file_codes(
             data[key], file=labels_file, array=key, n=_N, n_classes=len(CIFAR10_CLASSES), hint=_HINT
         )
         for key in ("clean_label", "aggre_label", *_SLOTS)

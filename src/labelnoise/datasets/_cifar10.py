@@ -10,8 +10,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from labelnoise._errors import InputError, InputTypeError
+from labelnoise._errors import InputError
 from labelnoise._validation import check_choice
+from labelnoise.datasets._checks import check_order_labels, check_subset
 from labelnoise.datasets._classes import CIFAR10_CLASSES
 from labelnoise.datasets._files import PathLike, check_not_empty, find_file, read_error
 from labelnoise.datasets._result import Dataset
@@ -39,32 +40,6 @@ def _pillow() -> Any:
             "(or pip install pillow)."
         ) from exc
     return Image
-
-
-def _check_order_labels(labels: Any) -> np.ndarray:
-    arr = np.asarray(labels.to_numpy() if hasattr(labels, "to_numpy") else labels)
-    if arr.ndim != 1 or arr.dtype.kind not in "iu":
-        raise InputTypeError(
-            "labels",
-            f"expected 1-D integer class codes, got {arr.dtype} {arr.shape}; {_ORDER_HINT}.",
-        )
-    if arr.size == 0 or arr.min() < 0 or arr.max() > 9:
-        raise InputError("labels", f"expected CIFAR-10 class codes 0..9; {_ORDER_HINT}.")
-    return arr.astype(np.int64)
-
-
-def check_subset(subset: Any, n: int) -> np.ndarray:
-    """Row indices of ``subset`` (all ``n`` rows when None), checked to lie in 0..n-1."""
-    if subset is None:
-        return np.arange(n, dtype=np.int64)
-    idx = np.asarray(subset)
-    if idx.ndim != 1 or idx.dtype.kind not in "iu":
-        raise InputTypeError(
-            "subset", f"expected a 1-D array of integer row indices, got {idx.dtype} {idx.shape}."
-        )
-    if idx.size and (idx.min() < 0 or idx.max() >= n):
-        raise InputError("subset", f"indices must be in 0..{n - 1} (the split has {n} images).")
-    return idx.astype(np.int64)
 
 
 def _member_names(archive: zipfile.ZipFile, split: str, labels: np.ndarray) -> list[str]:
@@ -148,7 +123,7 @@ def load_cifar10(
     (100, 32, 32, 3)
     """
     check_choice(split, name="split", func=_FUNC, choices=("train", "test"))
-    order_labels = _check_order_labels(labels)
+    order_labels = check_order_labels(labels, hint=_ORDER_HINT)
     keep = check_subset(subset, order_labels.size)
     file = find_file(path, "cifar10_jpg.zip", hint=_HINT)
     check_not_empty(file, hint=_HINT)

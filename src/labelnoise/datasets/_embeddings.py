@@ -6,9 +6,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from labelnoise._errors import InputError, InputTypeError
+from labelnoise._errors import InputError
 from labelnoise._validation import check_choice
-from labelnoise.datasets._cifar10 import check_subset
+from labelnoise.datasets._checks import check_order_labels, check_subset
 from labelnoise.datasets._classes import CIFAR10_CLASSES
 from labelnoise.datasets._files import PathLike, find_file, load_npy
 from labelnoise.datasets._result import Dataset
@@ -27,28 +27,6 @@ _ORDER_HINT = (
     "pass the split's labels in original CIFAR-10 order (train: load_cifar10n(...).clean_labels;"
     " test: load_label_errors(..., dataset='cifar10').labels or the CIFAR-10H majority)"
 )
-
-
-def _check_labels(labels: Any, n: int) -> np.ndarray:
-    arr = np.asarray(labels.to_numpy() if hasattr(labels, "to_numpy") else labels)
-    if arr.ndim != 1 or arr.dtype.kind not in "iu":
-        raise InputTypeError(
-            "labels",
-            f"expected 1-D integer class codes, got {arr.dtype} {arr.shape}; {_ORDER_HINT}.",
-        )
-    if arr.shape[0] != n:
-        raise InputError(
-            "labels",
-            f"expected {n} CIFAR-10 class codes (one per image of the split), got "
-            f"{arr.shape[0]}; {_ORDER_HINT}.",
-        )
-    if arr.min() < 0 or arr.max() > 9:
-        raise InputError(
-            "labels",
-            f"expected CIFAR-10 class codes 0..9, got values from {arr.min()} to {arr.max()}; "
-            f"{_ORDER_HINT}.",
-        )
-    return arr.astype(np.int64)
 
 
 def load_cifar10_embeddings(
@@ -94,7 +72,7 @@ def load_cifar10_embeddings(
     """
     check_choice(split, name="split", func=_FUNC, choices=tuple(SPLIT_ROWS))
     n = SPLIT_ROWS[split]
-    order_labels = _check_labels(labels, n)
+    order_labels = check_order_labels(labels, hint=_ORDER_HINT, n=n)
     keep = check_subset(subset, n)
     file = find_file(path, f"{split}.npy", hint=_HINT)
     features = load_npy(file, shape=(n, -1), hint=_HINT)

@@ -10,12 +10,12 @@ from typing import Any, Literal
 import numpy as np
 
 from labelnoise._errors import InputError
+from labelnoise._random import RandomState, check_random_state
 from labelnoise._validation import check_choice, check_int
-from labelnoise.datasets._checks import check_codes
+from labelnoise.datasets._checks import check_file_codes
 from labelnoise.datasets._classes import FASHION_MNIST_CLASSES
 from labelnoise.datasets._files import PathLike, as_path, check_not_empty, read_error
 from labelnoise.datasets._result import Dataset
-from labelnoise.simulate._random import RandomState, check_random_state
 
 __all__ = ["DEBIAN_FASHION_MNIST", "load_fashion_mnist"]
 
@@ -120,7 +120,7 @@ def load_fashion_mnist(
     labels = _parse_idx(_open_idx(folder, f"{stem}-labels-idx1-ubyte"), 1, "labels")
     if images.shape[0] != labels.shape[0]:
         raise InputError("path", f"{images.shape[0]} images but {labels.shape[0]} labels.")
-    codes = check_codes(
+    codes = check_file_codes(
         labels,
         file=folder / f"{stem}-labels-idx1-ubyte(.gz)",
         n=labels.shape[0],

@@ -11,7 +11,7 @@ import numpy as np
 
 from labelnoise._errors import InputError
 from labelnoise._validation import check_bool, check_choice
-from labelnoise.datasets._checks import check_codes, check_counts, check_probs
+from labelnoise.datasets._checks import check_file_codes, check_file_counts, check_file_probs
 from labelnoise.datasets._classes import (
     CIFAR10_CLASSES,
     CIFAR100_CLASSES,
@@ -21,7 +21,14 @@ from labelnoise.datasets._classes import (
 from labelnoise.datasets._files import PathLike, check_not_empty, find_file, load_npy, load_npz
 from labelnoise.datasets._result import VOTE_COLUMNS, HumanLabels, LabelErrors, SoftLabels
 
-__all__ = ["load_cifar10h", "load_cifar10n", "load_cifar100n", "load_label_errors"]
+__all__ = [
+    "LABEL_ERRORS_SOURCE",
+    "VERIFIED_BELOW",
+    "load_cifar10h",
+    "load_cifar10n",
+    "load_cifar100n",
+    "load_label_errors",
+]
 
 _N_SOURCE = (
     "CIFAR-10N/100N (Wei et al., ICLR 2022), github.com/UCSC-REAL/cifar-10-100n, CC BY-NC 4.0"
@@ -56,7 +63,7 @@ def _in_folder(path: Any, filename: str, hint: str) -> Path:
 def _npz_codes(
     data: dict[str, np.ndarray], key: str, file: Path, classes: tuple[str, ...]
 ) -> np.ndarray:
-    return check_codes(
+    return check_file_codes(
         data[key], file=file, array=key, n=N_TRAIN, n_classes=len(classes), hint=_N_HINT
     )
 
@@ -152,8 +159,8 @@ def load_cifar10h(path: PathLike) -> SoftLabels:
             f"probs {probs.shape} and counts {counts.shape} must both have shape "
             f"({N_TEST}, 10), one row per CIFAR-10 test image; fetch the files again ({hint}).",
         )
-    counts = check_counts(counts, file=counts_file, hint=hint)
-    probs = check_probs(probs, file=probs_file, hint=hint)
+    counts = check_file_counts(counts, file=counts_file, hint=hint)
+    probs = check_file_probs(probs, file=probs_file, hint=hint)
     if not np.allclose(probs, counts / counts.sum(axis=1, keepdims=True), rtol=0, atol=1e-6):
         raise InputError(
             "path",
@@ -227,10 +234,10 @@ def load_label_errors(path: PathLike, *, dataset: Literal["cifar10", "mnist"]) -
     classes = CIFAR10_CLASSES if dataset == "cifar10" else MNIST_CLASSES
     labels_file = _in_folder(path, f"{dataset}_test_labels.npy", hint)
     labels = load_npy(labels_file, shape=(-1,), hint=hint)
-    labels = check_codes(labels, file=labels_file, n=N_TEST, n_classes=len(classes), hint=hint)
+    labels = check_file_codes(labels, file=labels_file, n=N_TEST, n_classes=len(classes), hint=hint)
     probs_file = _in_folder(path, f"{dataset}_test_pred_probs.npy", hint)
     pred_probs = load_npy(probs_file, shape=(N_TEST, len(classes)), hint=hint)
-    pred_probs = check_probs(pred_probs, file=probs_file, hint=hint)
+    pred_probs = check_file_probs(pred_probs, file=probs_file, hint=hint)
     ids, guessed, votes = _read_mturk(_in_folder(path, f"{dataset}_mturk.json", hint), len(classes))
     return LabelErrors(
         labels=labels,

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["VOTE_COLUMNS", "Dataset", "HumanLabels", "LabelErrors", "SoftLabels"]
+__all__ = [
+    "VOTE_COLUMNS",
+    "Dataset",
+    "HumanLabels",
+    "LabelErrors",
+    "MultilabelDataset",
+    "SoftLabels",
+]
 
 #: Columns of :attr:`LabelErrors.votes`: what each of 5 workers chose.
 VOTE_COLUMNS = ("given", "guessed", "neither", "both")
@@ -200,3 +207,39 @@ class LabelErrors:
         mask = np.zeros(self.labels.shape[0], dtype=bool)
         mask[self.candidate_ids[self.verified_error]] = True
         return mask
+
+
+@dataclass(frozen=True, eq=False)
+class MultilabelDataset:
+    """Examples with features and any number of tags each.
+
+    Attributes
+    ----------
+    X : ndarray of float64, shape (n, d)
+        Features.
+    Y : ndarray of bool, shape (n, K)
+        Tag indicator matrix.
+    classes : tuple of str
+        Tag names in column order.
+    name : str
+        Dataset name.
+    source : str
+        Origin, citation and license.
+    """
+
+    X: np.ndarray
+    Y: np.ndarray
+    classes: tuple[str, ...]
+    name: str
+    source: str
+
+    def __post_init__(self) -> None:
+        _freeze(self.X, self.Y)
+
+    def __repr__(self) -> str:
+        return f"MultilabelDataset({self.name!r}, X={self.X.shape}, {len(self.classes)} tags)"
+
+    @property
+    def tag_lists(self) -> list[list[int]]:
+        """The tags as one list of column indices per example."""
+        return [np.flatnonzero(row).tolist() for row in self.Y]

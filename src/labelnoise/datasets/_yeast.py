@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import warnings
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +20,9 @@ import numpy as np
 
 from labelnoise._errors import InputError
 from labelnoise.datasets._files import PathLike, as_path, check_not_empty, find_file, read_error
+from labelnoise.datasets._result import MultilabelDataset
 
-__all__ = ["DEBIAN_MLR_DATA", "MultilabelDataset", "load_yeast"]
+__all__ = ["DEBIAN_MLR_DATA", "load_yeast"]
 
 #: Where ``apt-get install r-cran-mlr`` puts mlr's lazy-load database.
 DEBIAN_MLR_DATA = "/usr/lib/R/site-library/mlr/data"
@@ -33,43 +33,6 @@ _SOURCE = (
     "r-cran-mlr"
 )
 _N, _K, _D = 2417, 14, 103
-
-
-@dataclass(frozen=True, eq=False)
-class MultilabelDataset:
-    """Examples with features and any number of tags each.
-
-    Attributes
-    ----------
-    X : ndarray of float64, shape (n, d)
-        Features.
-    Y : ndarray of bool, shape (n, K)
-        Tag indicator matrix.
-    classes : tuple of str
-        Tag names in column order.
-    name : str
-        Dataset name.
-    source : str
-        Origin, citation and license.
-    """
-
-    X: np.ndarray
-    Y: np.ndarray
-    classes: tuple[str, ...]
-    name: str
-    source: str
-
-    def __post_init__(self) -> None:
-        self.X.setflags(write=False)
-        self.Y.setflags(write=False)
-
-    def __repr__(self) -> str:
-        return f"MultilabelDataset({self.name!r}, X={self.X.shape}, {len(self.classes)} tags)"
-
-    @property
-    def tag_lists(self) -> list[list[int]]:
-        """The tags as one list of column indices per example."""
-        return [np.flatnonzero(row).tolist() for row in self.Y]
 
 
 def _rdata() -> Any:

@@ -7,14 +7,18 @@
     find_label_issues(labels, [pp_a, pp_b], ensemble="rank")   several models
     find_label_issues(labels, features=X, method="knn")        neighbour votes, no training
     clean_probability(labels, pred_probs)                      small-loss P(clean)
+    METHODS["knn"]                                             what a method needs and reads
 """
 
 from labelnoise.detect._ensemble import EnsembleMethod
-from labelnoise.detect._find import FilterMethod, MixtureKind, RankBy, find_label_issues
+from labelnoise.detect._find import MixtureKind, RankBy, find_label_issues
+from labelnoise.detect._registry import METHODS, DetectionMethod, FilterMethod
 from labelnoise.detect._result import LabelIssues
 from labelnoise.detect._small_loss import clean_probability
 
 __all__ = [
+    "METHODS",
+    "DetectionMethod",
     "EnsembleMethod",
     "FilterMethod",
     "LabelIssues",

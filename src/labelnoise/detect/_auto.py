@@ -58,11 +58,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from labelnoise._pass import ConfidentPass, confident_pass
 from labelnoise._validation import Problem
 from labelnoise.detect._ensemble import rank_average
 from labelnoise.noise._counts import calibrate_confident_joint
 from labelnoise.noise._latent import estimate_latent
-from labelnoise.noise._pass import ConfidentPass, confident_pass
 from labelnoise.scores._scores import quality_scores
 
 __all__ = [

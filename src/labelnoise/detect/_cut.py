@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 
+from labelnoise._pass import CellCounter, ConfidentPass
 from labelnoise._sources import Rows
 from labelnoise._validation import Problem
 from labelnoise.detect._select import smallest_k
-from labelnoise.noise._pass import CellCounter, ConfidentPass
 
 __all__ = ["boundary_cut", "exact_cells"]
 

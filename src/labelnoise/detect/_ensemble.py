@@ -38,8 +38,8 @@ from typing import Any, Literal
 import numpy as np
 
 from labelnoise._errors import InputError
+from labelnoise._pass import class_index, confident_thresholds
 from labelnoise._validation import Problem, check_labels, check_pred_probs
-from labelnoise.noise._pass import class_index, confident_thresholds
 from labelnoise.scores._scores import quality_scores
 
 __all__ = [

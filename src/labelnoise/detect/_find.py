@@ -9,8 +9,9 @@ from typing import Any, Literal
 import numpy as np
 
 from labelnoise._errors import InputError
+from labelnoise._pass import confident_pass
+from labelnoise._random import RandomState, check_random_state
 from labelnoise._validation import (
-    Problem,
     check_bool,
     check_choice,
     check_chunk_size,
@@ -19,7 +20,7 @@ from labelnoise._validation import (
     check_n_jobs,
     check_problem,
 )
-from labelnoise.detect._detectors import DETECTORS, check_rank_by, detect, resolve_inputs
+from labelnoise.detect._detectors import Settings, resolve_inputs
 from labelnoise.detect._ensemble import (
     ENSEMBLE_METHODS,
     EnsembleMethod,
@@ -27,42 +28,24 @@ from labelnoise.detect._ensemble import (
     is_model_list,
     rank_scores,
 )
-from labelnoise.detect._prune import prune_by_class, prune_by_noise_rate, prune_count_matrix
+from labelnoise.detect._filters import Pruning
+from labelnoise.detect._registry import (
+    METHODS,
+    PRUNE_METHODS,
+    DetectionMethod,
+    FilterMethod,
+    method_names,
+)
 from labelnoise.detect._result import LabelIssues
-from labelnoise.detect._select import smallest_k
-from labelnoise.noise._counts import calibrate_confident_joint
-from labelnoise.noise._pass import ConfidentPass, confident_pass
 from labelnoise.scores._scores import quality_scores
-from labelnoise.simulate._random import RandomState, check_random_state
 
 __all__ = ["FilterMethod", "RankBy", "find_label_issues"]
 
-FilterMethod = Literal[
-    "prune_by_noise_rate",
-    "prune_by_class",
-    "both",
-    "confident_learning",
-    "predicted_neq_given",
-    "low_normalized_margin",
-    "low_self_confidence",
-    "auto",
-    "small_loss",
-    "knn",
-    "linear_separation",
-    "linear_separation_small_loss",
-]
 MixtureKind = Literal["gaussian", "beta"]
 RankBy = Literal["self_confidence", "normalized_margin", "confidence_weighted_entropy"] | None
 
-_PRUNE_METHODS = ("prune_by_noise_rate", "prune_by_class", "both")
-_METHODS: tuple[str, ...] = (
-    *_PRUNE_METHODS,
-    "confident_learning",
-    "predicted_neq_given",
-    "low_normalized_margin",
-    "low_self_confidence",
-    *DETECTORS,
-)
+_FRAC_METHODS = method_names(lambda m: "frac_noise" in m.options)
+_DETECTORS = method_names(lambda m: not m.confident_learning)
 _RANK_BY = (None, "self_confidence", "normalized_margin", "confidence_weighted_entropy")
 _FUNC = "find_label_issues"
 
@@ -70,10 +53,10 @@ _FUNC = "find_label_issues"
 def _check_removals(value: Any, n_classes: int, method: str) -> list[int] | None:
     if value is None:
         return None
-    if method not in _PRUNE_METHODS:
+    if method not in PRUNE_METHODS:
         raise InputError(
             "num_to_remove_per_class",
-            f"is only supported with method in {_PRUNE_METHODS}, got method={method!r}; "
+            f"is only supported with method in {PRUNE_METHODS}, got method={method!r}; "
             "drop num_to_remove_per_class or use method='prune_by_class'.",
         )
     counts = np.asarray(value)
@@ -83,6 +66,24 @@ def _check_removals(value: Any, n_classes: int, method: str) -> list[int] | None
             f"expected {n_classes} non-negative integers (one per class), got {value!r}.",
         )
     return [int(c) for c in counts]
+
+
+def _check_option_use(spec: DetectionMethod, rank_by: Any, frac_noise: float) -> None:
+    """An error for ``rank_by`` and a warning for ``frac_noise`` where the method ignores
+    them."""
+    if rank_by is not None and "rank_by" not in spec.options:
+        raise InputError(
+            "rank_by",
+            f"is not used by method={spec.name!r}, which ranks by its own score; drop rank_by "
+            "or use method='auto' or a confident-learning method.",
+        )
+    if frac_noise != 1.0 and "frac_noise" not in spec.options:
+        warnings.warn(
+            f"frac_noise only applies to methods {_FRAC_METHODS}; it is ignored for "
+            f"method={spec.name!r}.",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _confident_inputs(pred_probs: Any, features: Any, method: str) -> bool:
@@ -96,53 +97,62 @@ def _confident_inputs(pred_probs: Any, features: Any, method: str) -> bool:
     if features is not None:
         warnings.warn(
             f"features are not used by method={method!r}; they are ignored (methods "
-            f"{DETECTORS} use them).",
+            f"{_DETECTORS} use them).",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     return is_model_list(pred_probs)
 
 
-def _flag(
-    problem: Problem,
-    stats: ConfidentPass,
-    method: str,
+def _confident_issues(
+    labels: Any,
+    pred_probs: Any,
+    features: Any,
+    spec: DetectionMethod,
     *,
+    rank_by: str | None,
+    ensemble: str,
+    classes: Sequence[Any] | None,
+    normalize: bool,
+    chunk_size: int | None,
+    n_jobs: int,
     frac_noise: float,
-    num_to_remove_per_class: list[int] | None,
+    num_to_remove_per_class: Sequence[int] | None,
     min_examples_per_class: int,
-) -> np.ndarray:
-    """The boolean mask of a confident-learning method (before ranking)."""
-    if method in ("low_normalized_margin", "low_self_confidence"):
-        n_issues = int(np.count_nonzero(stats.off_diagonal & ~stats.given_is_argmax))
-        scores = quality_scores(problem, method[4:])
-        mask = np.zeros(problem.n, dtype=bool)
-        mask[smallest_k(scores, n_issues)] = True
-        return mask
-    if method == "confident_learning":
-        mask = stats.off_diagonal.copy()
-    elif method == "predicted_neq_given":
-        mask = stats.argmax != problem.labels
+) -> LabelIssues:
+    """A confident-learning filter: one confident pass, the filter's mask, then ranking."""
+    combined = _confident_inputs(pred_probs, features, spec.name)
+    if combined:
+        ens = combine(labels, pred_probs, ensemble=ensemble, classes=classes, normalize=normalize)
+        problem = ens.problem
     else:
-        counts = stats.index.counts
-        calibrated = calibrate_confident_joint(stats.confident_joint, counts)
-        matrix = prune_count_matrix(
-            calibrated,
-            counts,
-            min_examples_per_class=min_examples_per_class,
-            frac_noise=frac_noise,
-            num_to_remove_per_class=num_to_remove_per_class,
+        problem = check_problem(
+            labels,
+            pred_probs,
+            classes=classes,
+            normalize=normalize,
+            chunk_size=chunk_size,
+            n_jobs=n_jobs,
         )
-        mask = np.ones(problem.n, dtype=bool)
-        if method in ("prune_by_class", "both"):
-            mask &= prune_by_class(stats, matrix, min_examples_per_class=min_examples_per_class)
-        if method in ("prune_by_noise_rate", "both"):
-            mask &= prune_by_noise_rate(
-                problem, stats, matrix, min_examples_per_class=min_examples_per_class
-            )
-    # Never flag an example whose given label is (within 1e-6) the model's top class.
-    mask &= ~stats.given_is_argmax
-    return mask
+    removals = _check_removals(num_to_remove_per_class, problem.n_classes, spec.name)
+    stats = confident_pass(problem)
+    mask = spec.function(problem, stats, Pruning(frac_noise, removals, min_examples_per_class))
+    score_method = rank_by or spec.score
+    if combined and ens.rank:
+        scores = rank_scores(ens.members, score_method)
+    else:
+        scores = quality_scores(problem, score_method, self_conf=stats.self_conf)
+    flagged = np.flatnonzero(mask)
+    indices = flagged[np.argsort(scores[flagged])]
+    return LabelIssues(
+        mask=mask,
+        indices=indices,
+        scores=scores,
+        given_labels=problem.names(problem.labels),
+        suggested_labels=problem.names(stats.argmax, copy=False),
+        method=spec.name,
+        score_method=score_method,
+    )
 
 
 def find_label_issues(
@@ -219,6 +229,8 @@ def find_label_issues(
         examples in feature space, iterated (for out-of-distribution web noise; the
         halves are split by content, so the result does not depend on the row order);
         ``linear_separation_small_loss`` averages its ``P(clean)`` with small-loss's.
+        :data:`labelnoise.detect.METHODS` lists every method with the inputs it needs and
+        the options below that it reads.
     frac_noise : float in [0, 1], default=1.0
         Flag only this fraction of the estimated issues (prune methods only).
     num_to_remove_per_class : sequence of K ints, optional
@@ -278,7 +290,7 @@ def find_label_issues(
     >>> issues.indices.tolist(), issues.suggested_labels[issues.indices].tolist()
     ([4], [0])
     """
-    check_choice(method, name="method", func=_FUNC, choices=_METHODS)
+    check_choice(method, name="method", func=_FUNC, choices=tuple(METHODS))
     check_choice(rank_by, name="rank_by", func=_FUNC, choices=_RANK_BY)
     check_bool(normalize, name="normalize", func=_FUNC)
     frac_noise = check_fraction(frac_noise, name="frac_noise", func=_FUNC)
@@ -290,69 +302,36 @@ def find_label_issues(
     check_choice(ensemble, name="ensemble", func=_FUNC, choices=ENSEMBLE_METHODS)
     check_choice(mixture, name="mixture", func=_FUNC, choices=("gaussian", "beta"))
     n_neighbors = check_int(n_neighbors, name="n_neighbors", func=_FUNC, minimum=1)
-    check_rank_by(method, rank_by)
-    if frac_noise != 1.0 and method not in _PRUNE_METHODS:
-        warnings.warn(
-            f"frac_noise only applies to methods {_PRUNE_METHODS}; it is ignored for "
-            f"method={method!r}.",
-            UserWarning,
-            stacklevel=2,
-        )
-    if method in DETECTORS:
-        _check_removals(num_to_remove_per_class, 0, method)
-        rng = check_random_state(random_state, func=_FUNC)
-        inputs = resolve_inputs(
+    spec = METHODS[method]
+    _check_option_use(spec, rank_by, frac_noise)
+    if spec.confident_learning:
+        return _confident_issues(
             labels,
             pred_probs,
             features,
-            method=method,
+            spec,
+            rank_by=rank_by,
             ensemble=ensemble,
             classes=classes,
             normalize=normalize,
             chunk_size=chunk_size,
             n_jobs=n_jobs,
+            frac_noise=frac_noise,
+            num_to_remove_per_class=num_to_remove_per_class,
+            min_examples_per_class=min_examples_per_class,
         )
-        return detect(
-            inputs, method, rank_by=rank_by, n_neighbors=n_neighbors, mixture=mixture, rng=rng
-        )
-    combined = _confident_inputs(pred_probs, features, method)
-    if combined:
-        ens = combine(labels, pred_probs, ensemble=ensemble, classes=classes, normalize=normalize)
-        problem = ens.problem
-    else:
-        problem = check_problem(
-            labels,
-            pred_probs,
-            classes=classes,
-            normalize=normalize,
-            chunk_size=chunk_size,
-            n_jobs=n_jobs,
-        )
-    removals = _check_removals(num_to_remove_per_class, problem.n_classes, method)
-    stats = confident_pass(problem)
-    mask = _flag(
-        problem,
-        stats,
-        method,
-        frac_noise=frac_noise,
-        num_to_remove_per_class=removals,
-        min_examples_per_class=min_examples_per_class,
+    _check_removals(num_to_remove_per_class, 0, method)
+    rng = check_random_state(random_state, func=_FUNC)
+    inputs = resolve_inputs(
+        labels,
+        pred_probs,
+        features,
+        spec=spec,
+        ensemble=ensemble,
+        classes=classes,
+        normalize=normalize,
+        chunk_size=chunk_size,
+        n_jobs=n_jobs,
     )
-    score_method = rank_by or (
-        "normalized_margin" if method == "low_normalized_margin" else "self_confidence"
-    )
-    if combined and ens.rank:
-        scores = rank_scores(ens.members, score_method)
-    else:
-        scores = quality_scores(problem, score_method, self_conf=stats.self_conf)
-    flagged = np.flatnonzero(mask)
-    indices = flagged[np.argsort(scores[flagged])]
-    return LabelIssues(
-        mask=mask,
-        indices=indices,
-        scores=scores,
-        given_labels=problem.names(problem.labels),
-        suggested_labels=problem.names(stats.argmax, copy=False),
-        method=method,
-        score_method=score_method,
-    )
+    settings = Settings(method, rank_by or spec.score, rank_by, n_neighbors, mixture, rng)
+    return spec.function(inputs, settings)

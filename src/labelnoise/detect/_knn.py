@@ -22,15 +22,14 @@ from typing import Any
 
 import numpy as np
 
-from labelnoise._errors import InputError, InputTypeError
-from labelnoise._validation import as_array
-
 __all__ = [
     "EXACT_MAX_ROWS",
     "Neighbors",
-    "check_features",
     "cosine_neighbors",
+    "exact_neighbors",
+    "ivf_index",
     "neighbor_votes",
+    "unit_rows",
     "vote_flags",
 ]
 
@@ -48,30 +47,9 @@ class Neighbors:
     similarity: np.ndarray
 
 
-def check_features(features: Any, n: int) -> np.ndarray:
-    """A float32/float64 (n, d) array of finite values (images and the like are flattened)."""
-    arr = as_array(features, "features", hint="pass a 2-D numeric array of shape (n, d)")
-    if arr.dtype.kind not in "biuf":
-        raise InputTypeError(
-            "features",
-            f"expected a numeric array, got dtype {arr.dtype}; pass embeddings or other "
-            "numeric features of shape (n, d).",
-        )
-    if arr.ndim < 2 or arr.shape[0] != n:
-        raise InputError(
-            "features",
-            f"expected shape ({n}, d) (one row per label), got shape {arr.shape}; pass one "
-            "feature vector per example.",
-        )
-    arr = arr.reshape(n, -1)
-    if arr.dtype.kind != "f" or arr.dtype.itemsize < 4:
-        arr = arr.astype(np.float32 if arr.dtype.itemsize <= 2 else np.float64)
-    if not np.all(np.isfinite(arr)):
-        raise InputError("features", "contain NaN or infinite values; impute or drop them first.")
-    return arr
-
-
-def _unit_rows(features: np.ndarray) -> np.ndarray:
+def unit_rows(features: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (cosine similarity is then a dot product); zero rows stay
+    zero."""
     with np.errstate(over="ignore"):
         norms = np.linalg.norm(features, axis=1, keepdims=True)
     tiny = np.sqrt(np.finfo(features.dtype).tiny)
@@ -92,7 +70,7 @@ def _unit_rows(features: np.ndarray) -> np.ndarray:
     return features / np.where(norms > 0, norms, 1.0)
 
 
-def _exact(
+def exact_neighbors(
     unit: np.ndarray,
     k: int,
     queries: np.ndarray | None = None,
@@ -161,7 +139,7 @@ def _approximate(unit: np.ndarray, k: int, seed: int) -> Neighbors | None:
     # the probed lists held fewer than k other rows (id -1): search those rows exactly
     short = np.flatnonzero((indices < 0).any(axis=1))
     if short.size:
-        exact = _exact(unit, k, short)
+        exact = exact_neighbors(unit, k, short)
         indices[short], similarity[short] = exact.indices, exact.similarity
     return Neighbors(indices=indices, similarity=similarity)
 
@@ -173,7 +151,7 @@ def cosine_neighbors(
 
     ``n_neighbors`` is reduced to ``n - 1`` when there are fewer rows.
     """
-    unit = _unit_rows(features)
+    unit = unit_rows(features)
     k = min(n_neighbors, unit.shape[0] - 1)
     if k <= 0:  # a single row has no neighbours
         empty = np.empty((unit.shape[0], 0))
@@ -189,7 +167,7 @@ def cosine_neighbors(
             UserWarning,
             stacklevel=2,
         )
-    return _exact(unit, k)
+    return exact_neighbors(unit, k)
 
 
 def neighbor_votes(

@@ -23,7 +23,7 @@ import warnings
 
 import numpy as np
 
-from labelnoise.noise._pass import ClassIndex
+from labelnoise._pass import ClassIndex
 
 __all__ = ["MAX_ROUNDS", "linear_separation"]
 

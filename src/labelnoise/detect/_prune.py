@@ -19,11 +19,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from labelnoise._pass import ConfidentPass
 from labelnoise._validation import Problem
 from labelnoise.detect._cut import boundary_cut, exact_cells
 from labelnoise.detect._select import smallest_k
 from labelnoise.noise._counts import round_keeping_row_sums
-from labelnoise.noise._pass import ConfidentPass
 
 __all__ = ["prune_by_class", "prune_by_noise_rate", "prune_count_matrix"]
 

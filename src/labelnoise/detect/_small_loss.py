@@ -7,10 +7,10 @@ from typing import Any, Literal
 
 import numpy as np
 
+from labelnoise._pass import class_index, self_confidence
 from labelnoise._validation import Problem, check_bool, check_choice, check_problem
 from labelnoise.detect._ensemble import ENSEMBLE_METHODS, EnsembleMethod, combine, is_model_list
 from labelnoise.detect._mixture import clean_posterior
-from labelnoise.noise._pass import class_index, self_confidence
 
 __all__ = ["MixtureKind", "class_clean_posterior", "clean_probability"]
 

@@ -17,7 +17,7 @@ import dask.array as da
 import numpy as np
 
 from labelnoise._errors import InputError
-from labelnoise._sources import _renormalize
+from labelnoise._sources import renormalize_rows
 
 __all__ = ["DaskRows", "dask_rows"]
 
@@ -38,7 +38,7 @@ def _run_block(
     """
     block = np.array(block, dtype=dtype, order="C")
     if renormalize:
-        _renormalize(block)
+        renormalize_rows(block)
     return func(block, given, *([None] * n_rowwise), *args)
 
 

@@ -14,6 +14,7 @@ import hashlib
 import io
 import os
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,8 @@ __all__ = [
     "cache_path",
     "default_cache_dir",
     "load_cached",
+    "lookup",
+    "package_version",
     "save_cached",
 ]
 
@@ -82,6 +85,17 @@ class Key:
         return self._hash.hexdigest()
 
 
+def package_version(distribution: str) -> str:
+    """The installed version of ``distribution``, part of the cache keys (``"unknown"``
+    when it is not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def cache_folder(cache_dir: object, func: str) -> Path | None:
     """The checked ``cache_dir`` argument as a Path (None: no cache)."""
     if cache_dir is None:
@@ -100,6 +114,22 @@ def cache_folder(cache_dir: object, func: str) -> Path | None:
 def cache_path(folder: Path, kind: str, key: str) -> Path:
     """Where the embeddings of ``key`` are kept: ``folder/embeddings/<kind>-<key>.npy``."""
     return folder / "embeddings" / f"{kind}-{key}.npy"
+
+
+def lookup(
+    cache_dir: object, *, func: str, kind: str, key: Callable[[], str] | None, n: int
+) -> tuple[Path | None, np.ndarray | None]:
+    """``(path, cached)``: where the embeddings go under the checked ``cache_dir``, and them
+    when that file holds them already.
+
+    ``(None, None)`` without a ``cache_dir`` or without a ``key`` (an encoder with no
+    stable identity). ``key`` is called only when there is a cache: it hashes every input.
+    """
+    folder = cache_folder(cache_dir, func)
+    if folder is None or key is None:
+        return None, None
+    path = cache_path(folder, kind, key())
+    return path, load_cached(path, n)
 
 
 def load_cached(path: Path, n: int) -> np.ndarray | None:

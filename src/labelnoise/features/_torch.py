@@ -1,4 +1,5 @@
-"""Shared torch plumbing of the encoders: the import with the extra named, thread limits."""
+"""Shared plumbing of the encoders: the import with the extra named, thread limits, and the
+check of their integer options."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
+import numpy as np
+
 from labelnoise._errors import InputError
 
-__all__ = ["require", "torch_threads"]
+__all__ = ["check_count", "require", "torch_threads"]
 
 
 def require(module: str, *, extra: str, argument: str) -> ModuleType:
@@ -40,3 +43,16 @@ def torch_threads(torch: Any, threads: int | None) -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(before)
+
+
+def check_count(value: Any, *, name: str, func: str, minimum: int, allow_none: bool = False) -> Any:
+    """An int option ``>= minimum`` (bools refused) as an ``int``; ``None`` passes with
+    ``allow_none=True``."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        allowed = f"an int >= {minimum}" + (" or None" if allow_none else "")
+        raise InputError(
+            name, f"The {name!r} parameter of {func} must be {allowed}. Got {value!r}."
+        )
+    return int(value)

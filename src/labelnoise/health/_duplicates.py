@@ -12,7 +12,6 @@ from both.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -20,81 +19,31 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from labelnoise._errors import InputError
+from labelnoise._random import RandomState, check_random_state
 from labelnoise._validation import check_int
-from labelnoise.detect._knn import _unit_rows
+from labelnoise.detect._knn import unit_rows
 from labelnoise.health._checks import check_positive, check_row_labels
+from labelnoise.health._few import (
+    MIN_COSINE_COLUMNS,
+    euclidean_nearest,
+    identical_pairs,
+    relative_scores,
+    warn_few_columns,
+)
 from labelnoise.health._graph import (
     NeighborGraph,
-    as_graph,
+    build_graph,
     check_feature_rows,
     cross_neighbors,
     pair_cosines,
 )
+from labelnoise.health._radius import EPS, capped_threshold, typical_distance
 from labelnoise.health._result import Duplicates, Leakage
-from labelnoise.simulate._random import RandomState, check_random_state
 
 __all__ = ["DEFAULT_DUPLICATE_THRESHOLD", "find_duplicates", "find_leakage"]
 
 #: Near copy: distance <= this x the median nearest-neighbour distance (docs/health.md).
 DEFAULT_DUPLICATE_THRESHOLD = 0.4
-#: Distances below this count as zero (float rounding of identical rows).
-_EPS = 1e-6
-#: In few intrinsic dimensions the threshold shrinks so that rows spread at random would be
-#: flagged at most this often (docs/health.md, "Few dimensions").
-_NULL_FLAG_RATE = 0.01
-
-
-def _intrinsic_dimension(distance: np.ndarray) -> float | None:
-    """Levina-Bickel maximum-likelihood estimate of the data's intrinsic dimension from
-    each row's neighbour distances (cosine distances, turned into chord lengths), with
-    MacKay and Ghahramani's average of the inverses; rows with a zero distance (exact
-    copies) are left out. ``None`` when fewer than 3 neighbours or no such row."""
-    if distance.shape[1] < 3:
-        return None
-    chord = np.sqrt(2.0 * np.sort(distance, axis=1))
-    usable = np.all(chord > np.sqrt(2.0 * _EPS), axis=1) & np.all(np.isfinite(chord), axis=1)
-    if not usable.any():
-        return None
-    logs = np.log(chord[usable])
-    inverse = np.mean(logs[:, -1:] - logs[:, :-1], axis=1)
-    mean_inverse = float(np.mean(inverse))
-    return None if mean_inverse <= 0 else 1.0 / mean_inverse
-
-
-def _capped_threshold(threshold: float, dimension: float | None) -> float:
-    """``threshold``, or less where rows spread at random in ``dimension`` dimensions
-    would fall within it more than :data:`_NULL_FLAG_RATE` of the time.
-
-    For points spread as a Poisson process in ``d`` dimensions the nearest-neighbour
-    distance ``D`` has ``P(D < s * median) = 1 - 2 ** -(s ** d)``; the radius is on cosine
-    distances, which grow as the square of chord lengths, so ``s = sqrt(threshold)``.
-    With ``d`` from about 11 up the cap is above the default 0.4 and changes nothing."""
-    if dimension is None:
-        return threshold
-    scale = float(np.log2(1.0 / (1.0 - _NULL_FLAG_RATE))) ** (1.0 / dimension)
-    return min(threshold, scale**2)
-
-
-def _typical_distance(nearest: np.ndarray, what: str) -> float:
-    """The median of ``nearest`` (distances of rows to their nearest other row), the scale
-    of the near-copy radius. When more than half the rows have an exact copy that median
-    is 0, which would shrink the radius to exact copies only: the median over the rows
-    without an exact copy is used instead, with a warning."""
-    if not nearest.size:
-        return 0.0
-    median = float(np.median(nearest))
-    if median > _EPS:
-        return median
-    distinct = nearest[nearest > _EPS]
-    warnings.warn(
-        f"{nearest.size - distinct.size} of {nearest.size} {what} have an exact copy, so the "
-        "median nearest-neighbour distance is 0; the near-copy radius is scaled by the "
-        "median over the other rows instead"
-        + ("." if distinct.size else " (there are none: every row is an exact copy)."),
-        UserWarning,
-        stacklevel=4,
-    )
-    return float(np.median(distinct)) if distinct.size else 0.0
 
 
 def _components(n: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -155,6 +104,9 @@ def find_duplicates(
     (a table of a handful of columns) ordinary neighbours are often that close, so the
     threshold is lowered to what rows spread at random would reach only 1% of the time
     (estimated from the neighbour distances; ``threshold`` of the result is the one used).
+    With fewer than 3 columns cosine cannot tell a near copy from an ordinary neighbour:
+    only rows with identical values are copies (threshold 0, with a warning), and scores
+    use Euclidean distance.
 
     Parameters
     ----------
@@ -187,11 +139,27 @@ def find_duplicates(
     threshold = check_positive(threshold, name="threshold", func=func)
     n_neighbors = check_int(n_neighbors, name="n_neighbors", func=func, minimum=1)
     rng = check_random_state(random_state, func=func)
-    graph = as_graph(features, n_neighbors, rng)
+    if isinstance(features, NeighborGraph):
+        if features.n_features < MIN_COSINE_COLUMNS:
+            raise InputError(
+                "features",
+                f"is a NeighborGraph of {features.n_features} column(s); in fewer than "
+                f"{MIN_COSINE_COLUMNS} only rows with identical values are copies, and the "
+                "graph does not hold the values: pass the features themselves.",
+            )
+        n = features.n
+    else:
+        features = check_feature_rows(features)
+        n = features.shape[0]
     codes = classes = None
     if labels is not None:
-        codes, classes = check_row_labels(labels, graph.n)
-    return _duplicates(graph, codes, classes, threshold)
+        codes, classes = check_row_labels(labels, n)
+    if isinstance(features, NeighborGraph):
+        return _duplicates(features, codes, classes, threshold)
+    if features.shape[1] < MIN_COSINE_COLUMNS:
+        warn_few_columns(features.shape[1], "features", stacklevel=2)
+        return identical_duplicates(features, codes, classes)
+    return _duplicates(build_graph(features, n_neighbors, rng), codes, classes, threshold)
 
 
 def _duplicates(
@@ -200,9 +168,9 @@ def _duplicates(
     n = graph.n
     distance = np.clip(1.0 - graph.similarity, 0.0, 2.0)
     nearest = distance[:, 0].copy() if graph.n_neighbors else np.full(n, np.inf)
-    median = _typical_distance(nearest[np.isfinite(nearest)], "rows")
-    threshold = _capped_threshold(threshold, _intrinsic_dimension(distance))
-    radius = max(threshold * median, _EPS)
+    median = typical_distance(nearest[np.isfinite(nearest)], "rows")
+    threshold = capped_threshold(threshold, [distance])
+    radius = max(threshold * median, EPS)
     close = distance <= radius
     rows = np.repeat(np.arange(n), graph.n_neighbors)[close.ravel()]
     group = _components(n, rows, graph.indices[close])
@@ -210,15 +178,38 @@ def _duplicates(
     # its side) is as close as that pair: score and mask agree with the groups
     np.minimum.at(nearest, graph.indices[close], distance[close])
     with np.errstate(invalid="ignore"):
-        scores = nearest / (nearest + max(median, _EPS))
-    mask = nearest <= radius
-    conflicts = np.zeros(n, dtype=bool)
+        scores = nearest / (nearest + max(median, EPS))
+    scores = np.where(np.isfinite(scores), scores, 1.0)
+    return _grouped(scores, nearest <= radius, threshold, group, codes, classes, median)
+
+
+def identical_duplicates(
+    rows: np.ndarray, codes: np.ndarray | None, classes: np.ndarray | None
+) -> Duplicates:
+    """Duplicates of features with fewer than :data:`MIN_COSINE_COLUMNS` columns: rows
+    with identical values (threshold 0), scored by Euclidean distance (see ``_few``)."""
+    n = rows.shape[0]
+    group = _components(n, *identical_pairs(rows))
+    scores, median = relative_scores(euclidean_nearest(rows)[0])
+    return _grouped(scores, group >= 0, 0.0, group, codes, classes, median)
+
+
+def _grouped(
+    scores: np.ndarray,
+    mask: np.ndarray,
+    threshold: float,
+    group: np.ndarray,
+    codes: np.ndarray | None,
+    classes: np.ndarray | None,
+    median: float,
+) -> Duplicates:
+    conflicts = np.zeros(group.shape[0], dtype=bool)
     given = suggested = None
     if codes is not None and classes is not None:
         conflicts, suggested_codes = _label_conflicts(group, codes)
         given, suggested = classes[codes], classes[suggested_codes]
     return Duplicates(
-        scores=np.where(np.isfinite(scores), scores, 1.0),
+        scores=scores,
         mask=mask,
         threshold=threshold,
         group=group,
@@ -260,7 +251,10 @@ def find_leakage(
     geometric mean over the two views with ``content``); a test row is flagged when it
     is at most ``threshold``. ``scores`` are ``r / (r + 1)`` of that relative distance.
     When more than half the test rows have an exact copy in train, the median over the
-    other test rows is used instead (with a warning).
+    other test rows is used instead (with a warning). In few intrinsic dimensions the
+    threshold is lowered as in :func:`find_duplicates` (each view's dimension estimated
+    from its own candidates; with two views, the geometric mean of their caps), and with
+    fewer than 3 columns (no content view) only identical rows count.
     Such rows measure memorisation, not generalisation: Barz & Denzler (2020) found
     about 3% of the CIFAR-10 test images copied in train.
 
@@ -318,6 +312,18 @@ def find_leakage(
                 f"has {b.shape[1]} columns but train_{name} has {a.shape[1]}; both splits "
                 "must be in the same feature space.",
             )
+    if len(views) == 1 and train.shape[1] < MIN_COSINE_COLUMNS:
+        warn_few_columns(train.shape[1], "train_features", stacklevel=2)
+        return _identical_leakage(train, test, n_candidates)
+    for name, (a, _) in zip(("train_features", "train_content"), views, strict=False):
+        if len(views) > 1 and a.shape[1] < MIN_COSINE_COLUMNS:
+            raise InputError(
+                name,
+                f"has {a.shape[1]} column(s), but a content view is combined by cosine, "
+                f"which cannot tell a near copy from an ordinary neighbour in fewer than "
+                f"{MIN_COSINE_COLUMNS}; pass at least {MIN_COSINE_COLUMNS} columns, or drop "
+                "the content view to count rows with identical features.",
+            )
     return _leakage(views, threshold, n_candidates, rng)
 
 
@@ -327,20 +333,22 @@ def _leakage(
     k: int,
     rng: np.random.Generator,
 ) -> Leakage:
-    cands = [cross_neighbors(a, b, k, rng).indices for a, b in views]
-    candidates = np.concatenate(cands, axis=1)
+    found = [cross_neighbors(a, b, k, rng) for a, b in views]
+    candidates = np.concatenate([nb.indices for nb in found], axis=1)
+    # each view's own nearest distances estimate its dimension (the few-dimensions cap)
+    threshold = capped_threshold(threshold, [np.clip(1.0 - nb.similarity, 0, 2) for nb in found])
     relative = np.ones(candidates.shape)
     medians: list[float] = []
     first_cos = np.zeros(candidates.shape)
     for a, b in views:
-        ua, ub = _unit_rows(a), _unit_rows(b)
+        ua, ub = unit_rows(a), unit_rows(b)
         cos = pair_cosines(ub, ua, candidates)
         if not medians:
             first_cos = cos
         dist = np.clip(1.0 - cos, 0.0, 2.0)
-        median = _typical_distance(dist.min(axis=1), "test rows")
+        median = typical_distance(dist.min(axis=1), "test rows")
         medians.append(median)
-        relative *= dist / max(median, _EPS)
+        relative *= dist / max(median, EPS)
     relative **= 1.0 / len(views)  # geometric mean of the views' relative distances
     # best candidate; equal distances by the smaller training row
     best = np.lexsort((candidates, relative), axis=1)[:, 0]
@@ -348,7 +356,7 @@ def _leakage(
     nearest, best_rel = candidates[rows, best], relative[rows, best]
     best_sim = first_cos[rows, best]
     scores = best_rel / (best_rel + 1.0)
-    mask = best_rel <= max(threshold, _EPS)
+    mask = best_rel <= max(threshold, EPS)
     flagged = np.flatnonzero(mask)
     flagged = flagged[np.lexsort((flagged, best_rel[flagged]))]
     return Leakage(
@@ -359,4 +367,26 @@ def _leakage(
         similarity=best_sim[flagged],
         nearest=nearest.astype(np.intp),
         median_distance=medians[0],
+    )
+
+
+def _identical_leakage(train: np.ndarray, test: np.ndarray, k: int) -> Leakage:
+    """Leakage in fewer than :data:`MIN_COSINE_COLUMNS` columns: test rows identical to a
+    training row (threshold 0), scored by Euclidean distance (see ``_few``)."""
+    distance, nearest = euclidean_nearest(train, test, k=k)
+    scores, median = relative_scores(distance)
+    flagged = np.flatnonzero(distance == 0)
+    pairs = np.column_stack([flagged, nearest[flagged]]).astype(np.intp).reshape(-1, 2)
+    a, b = test[flagged], train[pairs[:, 1]]
+    norms = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)
+    similarity = np.zeros(flagged.size)  # identical rows: 1, or 0 for zero rows
+    np.divide(np.einsum("ij,ij->i", a, b), norms, out=similarity, where=norms > 0)
+    return Leakage(
+        scores=scores,
+        mask=distance == 0,
+        threshold=0.0,
+        pairs=pairs,
+        similarity=similarity,
+        nearest=nearest,
+        median_distance=median,
     )

@@ -17,9 +17,9 @@ import numpy as np
 from scipy.linalg import eigh
 
 from labelnoise._errors import InputError
-from labelnoise._validation import as_array, check_int
-from labelnoise.detect._knn import Neighbors, _exact, _unit_rows, check_features, ivf_index
-from labelnoise.simulate._random import RandomState, check_random_state
+from labelnoise._random import RandomState, check_random_state
+from labelnoise._validation import as_array, check_features, check_int
+from labelnoise.detect._knn import Neighbors, exact_neighbors, ivf_index, unit_rows
 
 __all__ = ["EXACT_MAX_WORK", "NeighborGraph", "check_feature_rows", "neighbor_graph"]
 
@@ -49,11 +49,15 @@ class NeighborGraph:
         Their cosine similarities.
     exact : bool
         Whether the search was exact (else the approximate index).
+    n_features : int
+        Columns of the features it was built from (in fewer than 3, duplicates need the
+        values themselves: see :func:`find_duplicates`).
     """
 
     indices: np.ndarray
     similarity: np.ndarray
     exact: bool
+    n_features: int
 
     def __post_init__(self) -> None:
         self.indices.setflags(write=False)
@@ -90,10 +94,7 @@ def check_feature_rows(features: Any, name: str = "features", *, min_rows: int =
             f"got shape {arr.shape}; pass at least {min_rows} row{'s' * (min_rows > 1)} "
             "with at least one feature each.",
         )
-    try:
-        return check_features(arr, arr.shape[0])
-    except InputError as exc:
-        raise InputError(name, exc.message) from None
+    return check_features(arr, arr.shape[0], name=name)
 
 
 def neighbor_graph(
@@ -133,18 +134,19 @@ def neighbor_graph(
 
 def build_graph(features: np.ndarray, k: int, rng: np.random.Generator) -> NeighborGraph:
     """:func:`neighbor_graph` on validated features."""
-    unit = _unit_rows(features)
-    k = min(k, unit.shape[0] - 1)
+    unit = unit_rows(features)
+    n, d = unit.shape
+    k = min(k, n - 1)
     if k <= 0:
-        empty = np.empty((unit.shape[0], 0))
-        return NeighborGraph(empty.astype(np.intp), empty, exact=True)
-    if unit.shape[0] ** 2 * unit.shape[1] > EXACT_MAX_WORK:
+        empty = np.empty((n, 0))
+        return NeighborGraph(empty.astype(np.intp), empty, exact=True, n_features=d)
+    if n**2 * d > EXACT_MAX_WORK:
         found = _approximate_graph(unit, k, rng)
         if found is not None:
-            return NeighborGraph(found.indices, found.similarity, exact=False)
-        _warn_exact(unit.shape[0])
-    nb = _exact(unit, k)
-    return NeighborGraph(nb.indices, nb.similarity, exact=True)
+            return NeighborGraph(found.indices, found.similarity, exact=False, n_features=d)
+        _warn_exact(n)
+    nb = exact_neighbors(unit, k)
+    return NeighborGraph(nb.indices, nb.similarity, exact=True, n_features=d)
 
 
 def _reduce(unit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -186,7 +188,7 @@ def _approximate_graph(unit: np.ndarray, k: int, rng: np.random.Generator) -> Ne
     result = _rerank(unit, unit, cand, k)
     short = np.flatnonzero(~np.isfinite(result.similarity).all(axis=1))
     if short.size:  # too few candidates found: exact search for those rows
-        exact = _exact(unit, k, short)
+        exact = exact_neighbors(unit, k, short)
         result.indices[short], result.similarity[short] = exact.indices, exact.similarity
     return result
 
@@ -218,7 +220,7 @@ def cross_neighbors(
 ) -> Neighbors:
     """The ``k`` reference rows most cosine-similar to each query row (exact, or the
     approximate index above :data:`EXACT_MAX_WORK`)."""
-    ref, qry = _unit_rows(reference), _unit_rows(queries)
+    ref, qry = unit_rows(reference), unit_rows(queries)
     k = min(k, ref.shape[0])
     if qry.shape[0] * ref.shape[0] * ref.shape[1] > EXACT_MAX_WORK:
         both = _reduce(np.concatenate([ref, qry]), rng)
@@ -232,11 +234,11 @@ def cross_neighbors(
             result = _rerank(ref, qry, found.indices, k)
             short = np.flatnonzero(~np.isfinite(result.similarity).all(axis=1))
             if short.size:
-                exact = _exact(qry, k, short, reference=ref)
+                exact = exact_neighbors(qry, k, short, reference=ref)
                 result.indices[short], result.similarity[short] = exact.indices, exact.similarity
             return result
         _warn_exact(ref.shape[0])
-    return _exact(qry, k, reference=ref)
+    return exact_neighbors(qry, k, reference=ref)
 
 
 def _cross_index(ref: np.ndarray, qry: np.ndarray, k: int, seed: int) -> Neighbors | None:
@@ -250,7 +252,7 @@ def _cross_index(ref: np.ndarray, qry: np.ndarray, k: int, seed: int) -> Neighbo
     found = found.astype(np.intp)
     similarity = similarity.astype(np.float64)
     if short.size:
-        exact = _exact(qry, k, short, reference=ref)
+        exact = exact_neighbors(qry, k, short, reference=ref)
         found[short], similarity[short] = exact.indices, exact.similarity
     return Neighbors(indices=found, similarity=similarity)
 

@@ -6,13 +6,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from labelnoise._errors import InputError
+from labelnoise._random import RandomState, check_random_state
 from labelnoise._validation import check_choice, check_int, check_problem
 from labelnoise.health._checks import check_row_labels
 from labelnoise.health._classes import class_imbalance, overlapping_classes
-from labelnoise.health._duplicates import DEFAULT_DUPLICATE_THRESHOLD, _duplicates, find_leakage
+from labelnoise.health._duplicates import (
+    DEFAULT_DUPLICATE_THRESHOLD,
+    _duplicates,
+    find_leakage,
+    identical_duplicates,
+)
+from labelnoise.health._few import MIN_COSINE_COLUMNS, warn_few_columns
 from labelnoise.health._graph import NeighborGraph, build_graph, check_feature_rows
 from labelnoise.health._noniid import _non_iid
 from labelnoise.health._outliers import outlier_scores
@@ -25,7 +33,6 @@ from labelnoise.health._result import (
     OutlierScores,
     OverlappingClasses,
 )
-from labelnoise.simulate._random import RandomState, check_random_state
 
 __all__ = ["CHECKS", "Check", "HealthReport", "check_health"]
 
@@ -82,9 +89,59 @@ class HealthReport:
             rows, columns=["check", "rows", "flagged", "rate", "threshold", "details"]
         )
 
+    def flagged_rows(self) -> pd.DataFrame:
+        """One line per flagged row of every check that ran, in :data:`CHECKS` order.
+
+        Columns: ``check``; ``row`` (for ``leakage``, the test row); ``score`` (the
+        check's score, lower is worse); ``group`` (``duplicates``: the row's group id);
+        ``partner`` (``leakage``: the nearest training row); ``conflict``
+        (``duplicates`` with labels: the group carries several labels). Columns that do
+        not apply to a check are empty (``<NA>``). Duplicates are listed by group, then
+        row; the other checks worst first.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from labelnoise.health import check_health
+        >>> x = np.random.default_rng(0).normal(size=(200, 32))
+        >>> x[10] = x[20]
+        >>> rows = check_health(x, checks=["duplicates"]).flagged_rows()
+        >>> rows[["check", "row", "group"]].to_numpy().tolist()
+        [['duplicates', 10, 0], ['duplicates', 20, 0]]
+        """
+        frames = [_flagged(name, result) for name, result in self.results.items()]
+        if not frames:
+            return _flagged("duplicates", None)
+        return pd.concat(frames, ignore_index=True)
+
     def __repr__(self) -> str:
         ran = ", ".join(f"{n}: {r.n_flagged}" for n, r in self.results.items())
         return f"HealthReport({ran})"
+
+
+def _flagged(name: str, result: HealthResult | None) -> pd.DataFrame:
+    """The flagged rows of one check (see :meth:`HealthReport.flagged_rows`)."""
+    rows = np.empty(0, dtype=np.intp) if result is None else result.indices
+    group = partner = conflict = None
+    if isinstance(result, Duplicates):
+        rows = np.flatnonzero(result.mask)
+        rows = rows[np.lexsort((rows, result.group[rows]))]
+        group = result.group[rows]
+        if result.given_labels is not None:
+            conflict = result.conflicts[rows]
+    if isinstance(result, Leakage):
+        partner = result.nearest[rows]
+    missing = [pd.NA] * rows.size
+    return pd.DataFrame(
+        {
+            "check": pd.Series([name] * rows.size, dtype=object),
+            "row": rows.astype(np.int64),
+            "score": np.empty(0) if result is None else result.scores[rows].astype(float),
+            "group": pd.array(missing if group is None else group, dtype="Int64"),
+            "partner": pd.array(missing if partner is None else partner, dtype="Int64"),
+            "conflict": pd.array(missing if conflict is None else conflict, dtype="boolean"),
+        }
+    )
 
 
 def _fmt(value: object) -> str:
@@ -187,13 +244,18 @@ def check_health(
     if features is not None:
         arr = check_feature_rows(features)
         _check_rows(arr.shape[0], labels, pred_probs)
-        if set(selected) & {"duplicates", "outliers", "non_iid"}:
+        few = arr.shape[1] < MIN_COSINE_COLUMNS  # duplicates: identical rows, no graph
+        if set(selected) & {"outliers", "non_iid"} or ("duplicates" in selected and not few):
             graph = build_graph(arr, n_neighbors, rng)
-    if "duplicates" in selected and graph is not None:
-        codes = names = None
-        if labels is not None:
-            codes, names = check_row_labels(labels, graph.n)
-        out["duplicates"] = _duplicates(graph, codes, names, DEFAULT_DUPLICATE_THRESHOLD)
+        if "duplicates" in selected:
+            codes = names = None
+            if labels is not None:
+                codes, names = check_row_labels(labels, arr.shape[0])
+            if few:
+                warn_few_columns(arr.shape[1], "features", stacklevel=2)
+                out["duplicates"] = identical_duplicates(arr, codes, names)
+            elif graph is not None:  # always, when not few (built above)
+                out["duplicates"] = _duplicates(graph, codes, names, DEFAULT_DUPLICATE_THRESHOLD)
     if "leakage" in selected:
         out["leakage"] = find_leakage(
             features,

@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from labelnoise._random import RandomState, check_random_state
 from labelnoise._validation import check_fraction, check_int
 from labelnoise.health._graph import NeighborGraph, as_graph
 from labelnoise.health._result import NonIID
-from labelnoise.simulate._random import RandomState, check_random_state
 
 __all__ = ["non_iid"]
 

@@ -22,12 +22,12 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from labelnoise._errors import InputError
+from labelnoise._random import RandomState, check_random_state
 from labelnoise._validation import check_int, check_pred_probs
-from labelnoise.detect._knn import _unit_rows
+from labelnoise.detect._knn import unit_rows
 from labelnoise.health._checks import check_positive, check_row_labels
 from labelnoise.health._graph import NeighborGraph, as_graph, check_feature_rows, cross_neighbors
 from labelnoise.health._result import OutlierScores
-from labelnoise.simulate._random import RandomState, check_random_state
 
 __all__ = ["DEFAULT_OUTLIER_FENCE", "OutlierDetector", "outlier_scores"]
 
@@ -155,7 +155,7 @@ class OutlierDetector(BaseEstimator):
         if features is not None:
             arr = check_feature_rows(features)
             graph = as_graph(arr, k, rng)
-            self.reference_ = _unit_rows(arr)
+            self.reference_ = unit_rows(arr)
             feat_sig = _knn_signal(graph.similarity)
             n = arr.shape[0]
         if pred_probs is not None:

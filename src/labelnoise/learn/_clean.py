@@ -14,6 +14,7 @@ from sklearn.utils import Tags, get_tags
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from labelnoise._errors import InputError
+from labelnoise._random import check_random_state
 from labelnoise._validation import (
     check_bool,
     check_choice,
@@ -21,19 +22,18 @@ from labelnoise._validation import (
     check_int,
     check_problem,
 )
-from labelnoise.detect._find import _METHODS
+from labelnoise.detect import METHODS
 from labelnoise.learn._cv import as_rows, encode_labels, make_splits, oof_pred_probs
 from labelnoise.learn._fitting import check_accepts_sample_weight, fit_clone, predict_columns
 from labelnoise.learn._rounds import Plan, flag_issues, plan_training, posterior
 from labelnoise.noise import estimate_noise
-from labelnoise.simulate._random import check_random_state
 
 __all__ = ["CleanClassifier", "Handling"]
 
 Handling = Literal["relabel", "prune", "reweight"]
 _OWNER = "CleanClassifier"
 _HANDLINGS = ("relabel", "prune", "reweight")
-_CLEAN_METHODS = ("posterior", *_METHODS)
+_CLEAN_METHODS = ("posterior", *METHODS)
 #: Input tags that follow the inner estimator: X goes to it as given, so it decides what
 #: kinds of X work (sparse, NaN, ...). ``pairwise`` does not: folds index rows only.
 _INNER_INPUT_TAGS = ("sparse", "allow_nan", "positive_only", "categorical", "string", "dict")
@@ -66,11 +66,11 @@ class CleanClassifier(ClassifierMixin, BaseEstimator):
     estimator : classifier, optional
         Any scikit-learn classifier with ``predict_proba`` (Pipelines work); cloned, never
         modified. Default: ``StandardScaler()`` then ``LogisticRegression(max_iter=1000)``.
-    method : {"posterior", "prune_by_noise_rate", "prune_by_class", "both", \
-"confident_learning", "predicted_neq_given", "low_normalized_margin", \
-"low_self_confidence"}, default "posterior"
+    method : str, default "posterior"
         How to flag issues. ``"posterior"``: the posterior's most likely class is not the
-        given label (the Bayes decision). The others are :func:`labelnoise.find_label_issues`.
+        given label (the Bayes decision). The others are the methods of
+        :func:`labelnoise.find_label_issues` (:data:`labelnoise.detect.METHODS`) that run on
+        ``pred_probs`` alone, such as ``"prune_by_noise_rate"`` or ``"auto"``.
     handling : {"prune", "relabel", "reweight"}, default "prune"
         What to do with flagged examples: leave them out, give them the posterior's most
         likely class, or weight them by the posterior probability that their label is

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -14,10 +15,11 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _num_samples, check_array, column_or_1d
 
 from labelnoise._errors import InputError, InputTypeError
+from labelnoise._options import check_int
+from labelnoise._random import RandomState, check_random_state
 from labelnoise.learn._fitting import fit_clone, predict_columns
 from labelnoise.learn._progress import check_progress, progress_bar
 from labelnoise.learn._threads import fold_threads, limit_threads
-from labelnoise.simulate._random import RandomState, check_random_state
 
 __all__ = [
     "Splits",
@@ -64,6 +66,43 @@ def encode_labels(y: Any, *, owner: str) -> tuple[np.ndarray, np.ndarray]:
             "nothing to learn or to correct.",
         )
     return codes.reshape(-1).astype(np.intp), classes
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where the classes present in ``y`` go among all the requested classes."""
+
+    n_classes: int
+    positions: np.ndarray
+
+
+def _class_columns(classes: Any, present: np.ndarray) -> _Columns:
+    """Check ``classes`` (distinct, 1-D, holding every label of ``y``); place ``present``."""
+    wanted = np.asarray(classes)
+    if wanted.ndim != 1 or wanted.shape[0] == 0:
+        raise InputError(
+            "classes",
+            f"expected a non-empty 1-D list of class labels, got shape {wanted.shape}; pass "
+            "every class once, in the column order wanted.",
+        )
+    values, counts = np.unique(wanted, return_counts=True)
+    if counts.max() > 1:
+        raise InputError(
+            "classes",
+            f"repeats {values[counts > 1][:5].tolist()}; pass every class once, in the "
+            "column order wanted.",
+        )
+    order = np.argsort(wanted, kind="stable")
+    at = np.searchsorted(wanted[order], present)
+    found = (at < wanted.shape[0]) & (wanted[order][np.minimum(at, wanted.shape[0] - 1)] == present)
+    if not found.all():
+        missing = present[~found][:5].tolist()
+        raise InputError(
+            "classes",
+            f"does not hold every label of y (missing {missing}); pass every class that y "
+            "may contain.",
+        )
+    return _Columns(n_classes=int(wanted.shape[0]), positions=order[at])
 
 
 def make_splits(cv: Any, X: Any, codes: np.ndarray, rng: np.random.Generator, *, owner: str):
@@ -121,18 +160,24 @@ def oof_pred_probs(
     train_mask: np.ndarray | None = None,
     sample_weight: np.ndarray | None = None,
     n_jobs: int | None = None,
+    threads_per_fold: int | None = None,
     progress: bool | Callable[[], None] = False,
     desc: str = "cross-validation",
 ) -> np.ndarray:
     """Out-of-fold probabilities (n, K); each fold trains on its rows where ``train_mask``.
 
     Folds fitted in parallel share the cores: each gets ``cores // n_jobs`` BLAS/OpenMP
-    threads (:func:`fold_threads`), set in the worker and, for thread-based backends whose
-    workers share this process's pools, around the whole run.
+    threads (:func:`fold_threads`) unless ``threads_per_fold`` says how many, set in the
+    worker and, for thread-based backends whose workers share this process's pools,
+    around the whole run.
     """
     out = np.zeros((y.shape[0], n_classes))
     bar = progress_bar(total=len(splits), desc=desc, enabled=progress)
-    threads = fold_threads(n_jobs)
+    threads = (
+        fold_threads(n_jobs)
+        if threads_per_fold is None
+        else dict.fromkeys(("blas", "openmp"), threads_per_fold)
+    )
     jobs = (
         delayed(_fold)(
             estimator, X, y, _kept(tr, train_mask, y), te, n_classes, sample_weight, threads
@@ -158,6 +203,8 @@ def cross_val_pred_probs(
     n_jobs: int | None = None,
     random_state: RandomState = None,
     progress: bool | Callable[[], None] = False,
+    classes: Any = None,
+    threads_per_fold: int | None = None,
 ) -> np.ndarray:
     """Out-of-sample predicted probabilities of every example, by K-fold cross-validation.
 
@@ -186,12 +233,21 @@ def cross_val_pred_probs(
         ``True`` shows a tqdm progress bar over folds (needs the optional ``tqdm``
         package); a callable is called with no arguments after each fold (to drive
         another progress display).
+    classes : array-like of shape (K,), optional
+        Every class, in the order of the columns wanted (e.g. all ``K`` codes when some
+        class has no example in ``y``). Each label of ``y`` must be one of them; a class
+        without examples gets a column of zeros. Default: ``np.unique(y)``.
+    threads_per_fold : int >= 1, optional
+        BLAS and OpenMP threads each fold's fit may use (``1`` for small tables, where
+        thread pools cost more than they save). Default: the cores shared out over the
+        ``n_jobs`` parallel folds, or no limit when folds run one at a time.
 
     Returns
     -------
     pred_probs : ndarray of float64, shape (n, K)
-        Column ``k`` is the class ``np.unique(y)[k]`` (the order of ``classes_``); a
-        class missing from a fold's training part gets probability 0 in that fold.
+        Column ``k`` is the class ``classes[k]`` (by default ``np.unique(y)[k]``, the
+        order of ``classes_``); a class missing from a fold's training part gets
+        probability 0 in that fold.
 
     Examples
     --------
@@ -210,13 +266,30 @@ def cross_val_pred_probs(
         )
     progress = check_progress(progress, func=_FUNC)
     X = as_rows(X)
-    codes, classes = encode_labels(y, owner=_FUNC)
+    codes, present = encode_labels(y, owner=_FUNC)
     if _num_samples(X) != codes.shape[0]:
         raise InputError(
             "X", f"has {_num_samples(X)} rows but y has {codes.shape[0]}; pass one label per row."
         )
+    if threads_per_fold is not None:
+        threads_per_fold = check_int(
+            threads_per_fold, name="threads_per_fold", func=_FUNC, minimum=1
+        )
+    columns = None if classes is None else _class_columns(classes, present)
     rng = check_random_state(random_state, func=_FUNC)
     splits = make_splits(cv, X, codes, rng, owner=_FUNC)
-    return oof_pred_probs(
-        estimator, X, codes, classes.shape[0], splits, n_jobs=n_jobs, progress=progress
+    probs = oof_pred_probs(
+        estimator,
+        X,
+        codes,
+        present.shape[0],
+        splits,
+        n_jobs=n_jobs,
+        threads_per_fold=threads_per_fold,
+        progress=progress,
     )
+    if columns is None:
+        return probs
+    out = np.zeros((probs.shape[0], columns.n_classes))
+    out[:, columns.positions] = probs
+    return out

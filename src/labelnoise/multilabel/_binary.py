@@ -1,6 +1,6 @@
 """Confident learning on one tag, written for the two-class case.
 
-The general pass (:mod:`labelnoise.noise._pass`, :mod:`labelnoise.detect._prune`) would
+The general pass (:mod:`labelnoise._pass`, :mod:`labelnoise.detect._prune`) would
 give the same answer on ``[1 - p, p]``; with two classes every step is a comparison or a
 count on the tag's column, so this is the same arithmetic in a few vector operations (it
 runs once per tag, ``K`` times per call). Results are pinned to the reference's, bit for
@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from labelnoise._pass import CONFIDENT_THRESHOLD_FLOOR, FLOAT_TOLERANCE
 from labelnoise.detect._prune import prune_count_matrix
 from labelnoise.detect._select import smallest_k
 from labelnoise.noise._counts import calibrate_confident_joint
-from labelnoise.noise._pass import CONFIDENT_THRESHOLD_FLOOR, FLOAT_TOLERANCE
 
 __all__ = ["BinaryTag", "binary_tag"]
 

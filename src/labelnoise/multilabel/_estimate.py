@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from labelnoise.multilabel._inputs import check_multilabel_problem
+from labelnoise.multilabel._inputs import MultilabelProblem, check_multilabel_problem
 from labelnoise.multilabel._result import MultilabelNoise
 from labelnoise.multilabel._tags import calibrated_joints
 
-__all__ = ["estimate_noise"]
+__all__ = ["estimate_noise", "problem_noise"]
 
 
 def _rate(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -54,7 +54,11 @@ def estimate_noise(
     >>> est.num_missing.tolist(), est.num_wrong.tolist()
     ([0, 1], [0, 0])
     """
-    problem = check_multilabel_problem(labels, pred_probs, classes=classes)
+    return problem_noise(check_multilabel_problem(labels, pred_probs, classes=classes))
+
+
+def problem_noise(problem: MultilabelProblem) -> MultilabelNoise:
+    """:func:`estimate_noise` on inputs already validated."""
     joints = calibrated_joints(problem)
     truly_in = joints[:, 0, 1] + joints[:, 1, 1]
     truly_out = joints[:, 0, 0] + joints[:, 1, 0]

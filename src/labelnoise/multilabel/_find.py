@@ -17,7 +17,7 @@ from labelnoise.multilabel._scores import Aggregation, tag_scores
 from labelnoise.multilabel._tags import PRUNE_METHODS, TAG_METHODS, tag_flags
 from labelnoise.scores import ScoreMethod
 
-__all__ = ["MultilabelMethod", "find_label_issues"]
+__all__ = ["MultilabelMethod", "find_label_issues", "problem_issues"]
 
 MultilabelMethod = Literal[
     "prune_by_noise_rate",
@@ -32,6 +32,8 @@ _RANKED = ("low_normalized_margin", "low_self_confidence")
 _FUNC = "find_label_issues"
 #: The reference's score for the ``low_*`` methods' selection, whatever ``rank_by`` says.
 _SELECTION_SCORE = ScoreOptions("self_confidence", "exponential_moving_average", 0.8, 0.1, False)
+#: The score of :func:`find_label_issues`'s defaults.
+_DEFAULT_SCORE = ScoreOptions("self_confidence", "softmin", 0.8, 0.2, False)
 
 
 def _check_removals(value: Any, n_classes: int, method: str) -> list[int] | None:
@@ -76,9 +78,9 @@ def find_label_issues(
     num_to_remove_per_class: Sequence[int] | None = None,
     min_examples_per_class: int = 1,
     rank_by: ScoreMethod = "self_confidence",
-    aggregation: Aggregation = "exponential_moving_average",
+    aggregation: Aggregation = "softmin",
     alpha: float | None = 0.8,
-    temperature: float = 0.1,
+    temperature: float = 0.2,
     adjust_pred_probs: bool = False,
     classes: Sequence[Any] | None = None,
 ) -> MultilabelIssues:
@@ -90,10 +92,12 @@ def find_label_issues(
     ``[1 - p_k, p_k]`` is a binary problem, and confident learning (Northcutt, Jiang,
     Chuang, JAIR 2021) flags the tags it estimates to be wrong. An example is flagged
     when any of its tags is. A flagged tag that was not given looks *missing*, one that
-    was given looks *wrong*. ``pred_probs`` must be out-of-sample (cross-validated). With
-    the defaults, masks, scores and ranking are identical to
-    ``cleanlab.multilabel_classification.find_label_issues`` and
-    ``get_label_quality_scores`` (docs/deviations.md lists the exceptions).
+    was given looks *wrong*. ``pred_probs`` must be out-of-sample (cross-validated). The
+    flags (``mask``, ``missing``, ``wrong``) are those of
+    ``cleanlab.multilabel_classification.find_label_issues``; with
+    ``aggregation="exponential_moving_average"`` the scores and ranking are too
+    (docs/deviations.md lists the exceptions). The default ``softmin`` at
+    ``temperature=0.2`` ranks better in the benchmark of docs/multilabel.md.
 
     Parameters
     ----------
@@ -112,8 +116,9 @@ def find_label_issues(
         :func:`labelnoise.find_label_issues`, on each binary tag problem):
         ``prune_by_noise_rate``, ``prune_by_class``, ``both``, ``confident_learning``,
         ``predicted_neq_given``. ``low_self_confidence`` and ``low_normalized_margin``
-        instead flag the examples with the lowest aggregated ``self_confidence`` score,
-        as many as ``confident_learning`` flags (the reference's behaviour).
+        instead flag the examples with the lowest ``self_confidence`` score aggregated by
+        the reference's moving average, as many as ``confident_learning`` flags (the
+        reference's behaviour).
     frac_noise : float in [0, 1], default=1.0
         Flag only this fraction of each tag's estimated issues (prune methods only).
     num_to_remove_per_class : sequence of K ints, optional
@@ -122,13 +127,13 @@ def find_label_issues(
         Leave at least this many examples on each side of every tag.
     rank_by : {"self_confidence", "normalized_margin", "confidence_weighted_entropy"}
         Per-tag score aggregated into ``scores``, which orders ``indices``.
-    aggregation : {"exponential_moving_average", "softmin", "min", "likelihood"}
+    aggregation : {"softmin", "exponential_moving_average", "min", "likelihood"}
         How the ``K`` tag scores of an example become one (see
-        :func:`label_quality_scores`).
+        :func:`label_quality_scores`); ``"exponential_moving_average"`` is the reference's.
     alpha : float in [0, 1] or None, default=0.8
         Weight of the moving average; ``None`` is ``2 / (K + 1)``.
-    temperature : float >= 0, default=0.1
-        Temperature of ``softmin``.
+    temperature : float >= 0, default=0.2
+        Temperature of ``softmin`` (the reference's default for it is 0.1).
     adjust_pred_probs : bool, default=False
         Subtract each tag's confident thresholds before scoring.
     classes : sequence of length K, optional
@@ -176,6 +181,23 @@ def find_label_issues(
             min_examples_per_class=min_examples_per_class,
         )
         mask = np.asarray(per_tag.any(axis=1))
+    return _issues(problem, method, mask, per_tag, options)
+
+
+def problem_issues(problem: MultilabelProblem) -> MultilabelIssues:
+    """:func:`find_label_issues` with its defaults, on inputs already validated."""
+    per_tag = tag_flags(problem, "prune_by_noise_rate")
+    mask = np.asarray(per_tag.any(axis=1))
+    return _issues(problem, "prune_by_noise_rate", mask, per_tag, _DEFAULT_SCORE)
+
+
+def _issues(
+    problem: MultilabelProblem,
+    method: str,
+    mask: np.ndarray,
+    per_tag: np.ndarray,
+    options: ScoreOptions,
+) -> MultilabelIssues:
     scores = options.scores(problem)
     flagged = np.flatnonzero(mask)
     given = problem.labels

@@ -2,7 +2,7 @@
 
 Tag ``k`` is the two-class problem "has k or not", with probabilities ``[1 - p_k, p_k]``;
 single-label confident learning on it (:mod:`labelnoise.multilabel._binary`, the
-two-class case of :mod:`labelnoise.noise._pass` and :mod:`labelnoise.detect._prune`)
+two-class case of :mod:`labelnoise._pass` and :mod:`labelnoise.detect._prune`)
 decides the tag's issues, as the reference's ``multilabel_classification`` does.
 """
 

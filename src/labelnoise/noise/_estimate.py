@@ -8,12 +8,12 @@ from typing import Any
 
 import numpy as np
 
-from labelnoise._validation import check_bool, check_chunk_size, check_n_jobs, check_problem
+from labelnoise._pass import ConfidentPass, confident_pass
+from labelnoise._validation import check_bool, check_problem
 from labelnoise.noise._counts import calibrate_confident_joint
 from labelnoise.noise._latent import estimate_latent
-from labelnoise.noise._pass import ConfidentPass, confident_pass
 
-__all__ = ["IssueCounts", "NoiseEstimate", "estimate_noise"]
+__all__ = ["IssueCounts", "NoiseEstimate", "estimate_noise", "issue_counts"]
 
 
 @dataclass(frozen=True)
@@ -175,8 +175,6 @@ def estimate_noise(
     """
     calibrate = check_bool(calibrate, name="calibrate", func="estimate_noise")
     check_bool(normalize, name="normalize", func="estimate_noise")
-    chunk_size = check_chunk_size(chunk_size, func="estimate_noise")
-    n_jobs = check_n_jobs(n_jobs, func="estimate_noise")
     problem = check_problem(
         labels,
         pred_probs,
@@ -184,6 +182,7 @@ def estimate_noise(
         normalize=normalize,
         chunk_size=chunk_size,
         n_jobs=n_jobs,
+        func="estimate_noise",
     )
     stats = confident_pass(problem)
     counts = stats.index.counts

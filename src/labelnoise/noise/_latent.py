@@ -48,19 +48,14 @@ def _prior(given_prior: np.ndarray, noise: np.ndarray, inverse: np.ndarray) -> n
     return _clip_prior(ratio * given_prior)
 
 
-def _inverse_from_noise(
-    prior: np.ndarray, noise: np.ndarray, given_prior: np.ndarray
-) -> np.ndarray:
-    joint = (noise * prior).T
-    np.divide(joint, np.clip(given_prior, a_min=TINY, a_max=None), out=joint)
-    return _clip_noise_rates(joint)
+def _reverse(conditional: np.ndarray, prior: np.ndarray, other_prior: np.ndarray) -> np.ndarray:
+    """The opposite conditional of the same joint, by Bayes: ``P(a | b) P(b) / P(a)``.
 
-
-def _noise_from_inverse(
-    given_prior: np.ndarray, inverse: np.ndarray, prior: np.ndarray
-) -> np.ndarray:
-    joint = (inverse * given_prior).T
-    np.divide(joint, np.clip(prior, a_min=TINY, a_max=None), out=joint)
+    ``conditional[a, b] = P(a | b)`` and ``prior = P(b)``; the result is ``P(b | a)``
+    stored the same way (columns sum to 1), over ``other_prior = P(a)``, clipped. It turns
+    the noise matrix into the inverse one and back."""
+    joint = (conditional * prior).T
+    np.divide(joint, np.clip(other_prior, a_min=TINY, a_max=None), out=joint)
     return _clip_noise_rates(joint)
 
 
@@ -83,9 +78,9 @@ def estimate_latent(
     if converge:
         for _ in range(3):
             for _ in range(5):
-                inverse = _inverse_from_noise(prior, noise, given_prior)
+                inverse = _reverse(noise, prior, given_prior)
                 prior = _prior(given_prior, noise, inverse)
-            noise = _noise_from_inverse(given_prior, inverse, prior)
+            noise = _reverse(inverse, given_prior, prior)
         prior = _clip_prior(prior, _FINAL_PRIOR_FLOOR)
         noise = _clip_noise_rates(noise)
         inverse = _clip_noise_rates(inverse)

@@ -8,10 +8,20 @@ and has a section per check (duplicate groups and outliers as thumbnails). The
 file has no scripts and loads nothing from the network (pictures are inline base64 PNGs),
 so it can be mailed, archived or opened offline.
 
+:func:`multilabel_report` does the same for multi-label data (tags that look missing or
+wrong, per tag and per example; see :mod:`labelnoise.multilabel`).
+
 jinja2 renders the page (autoescaping every value that comes from the data) and matplotlib
 draws the heatmap; both are imported only when this subpackage is.
 """
 
+from labelnoise.report._multilabel import (
+    MultilabelSummary,
+    TagIssueRow,
+    TagRow,
+    multilabel_report,
+    summarize_multilabel,
+)
 from labelnoise.report._render import Images, Report, render_report
 from labelnoise.report._summary import ClassRow, IssueRow, ReportSummary, summarize
 
@@ -19,8 +29,13 @@ __all__ = [
     "ClassRow",
     "Images",
     "IssueRow",
+    "MultilabelSummary",
     "Report",
     "ReportSummary",
+    "TagIssueRow",
+    "TagRow",
+    "multilabel_report",
     "render_report",
     "summarize",
+    "summarize_multilabel",
 ]

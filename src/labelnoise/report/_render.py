@@ -8,15 +8,15 @@ import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import numpy as np
 from markupsafe import Markup
 
 from labelnoise._errors import InputError
-from labelnoise._validation import Problem, check_choice, check_int, check_problem
-from labelnoise.detect import FilterMethod, LabelIssues, find_label_issues
+from labelnoise._validation import Problem, check_choice, check_features, check_int, check_problem
+from labelnoise.detect import METHODS, FilterMethod, LabelIssues, find_label_issues
 from labelnoise.noise import NoiseEstimate, estimate_noise
 from labelnoise.report._figures import heatmap_png, image_thumbnail
 from labelnoise.report._summary import ReportSummary, nearest_of_suggested, summarize
@@ -172,17 +172,6 @@ def _neighbour_cells(
     return cells
 
 
-def _check_features(features: Any, n: int) -> np.ndarray:
-    array = np.asarray(features)
-    if array.ndim < 2 or array.shape[0] != n or array.dtype.kind not in "biuf":
-        raise InputError(
-            "features",
-            f"expected a numeric array of shape (n, d) with n = {n} rows, got shape "
-            f"{array.shape} and dtype {array.dtype}; pass one embedding per example.",
-        )
-    return array
-
-
 def _page(
     summary: ReportSummary,
     *,
@@ -221,7 +210,7 @@ def _page(
     )
 
 
-def _health_html(health: Any, n: int, images: np.ndarray | list[str] | None) -> Markup:
+def _health_html(health: Any, n: int, images: np.ndarray | list[str] | None, texts: Any) -> Markup:
     """The data-health part of the page: a summary, then a section per check."""
     from labelnoise.health import HealthReport
     from labelnoise.report._health import health_section
@@ -240,7 +229,7 @@ def _health_html(health: Any, n: int, images: np.ndarray | list[str] | None) -> 
                 f"its {name} check describes {rows} rows, not {n}; run check_health on the "
                 "same rows as the labels.",
             )
-    return health_section(health, images=images, limit=HEALTH_LIMIT)
+    return health_section(health, images=images, texts=texts, limit=HEALTH_LIMIT)
 
 
 def render_report(
@@ -305,7 +294,8 @@ def render_report(
     health : HealthReport, optional
         From :func:`labelnoise.health.check_health` on the same rows: the page then opens
         with a data-health summary (one row per check) and has a section per check, with
-        thumbnails of duplicate groups and outliers when ``images`` are given.
+        thumbnails of duplicate groups and outliers when ``images`` are given, or text
+        snippets when ``texts`` are given.
 
     Returns
     -------
@@ -321,11 +311,13 @@ def render_report(
     >>> html.startswith("<!DOCTYPE html>"), 'id="issue-1"' in html
     (True, True)
     """
-    check_choice(method, name="method", func=_FUNC, choices=get_args(FilterMethod))
+    check_choice(method, name="method", func=_FUNC, choices=tuple(METHODS))
     top = check_int(top, name="top", func=_FUNC, minimum=0)
     problem = check_problem(labels, pred_probs, classes=classes, normalize=normalize)
     checked_images = None if images is None else _check_images(images, problem.n)
-    checked_features = None if features is None else _check_features(features, problem.n)
+    checked_features = (
+        None if features is None else check_features(features, problem.n, rules="report")
+    )
     if texts is not None:
         _check_length("texts", texts, problem.n)
     for name, column in (notes or {}).items():
@@ -336,7 +328,7 @@ def render_report(
     thumbs, image_note = (None, "") if checked_images is None else _thumbnails(checked_images, rows)
     snippets = None if texts is None else [_snippet(texts[i]) for i in rows]
     neighbours = _neighbour_cells(problem, issues, summary, checked_features, checked_images, texts)
-    health_html = None if health is None else _health_html(health, problem.n, checked_images)
+    health_html = None if health is None else _health_html(health, problem.n, checked_images, texts)
     return Report(
         _page(
             summary,

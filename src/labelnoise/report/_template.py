@@ -130,6 +130,9 @@ table.health-summary td:first-child { font-weight: 600; }
   background: #f3f4f6; image-rendering: pixelated; display: block; }
 .health-check .row { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
   font-size: 13px; padding: 2px 6px; background: #f3f4f6; border-radius: 4px; }
+.health-check figure.text { max-width: 280px; text-align: left; }
+.health-check figure.text blockquote { margin: 0 0 2px; color: #374151; font-size: 12.5px;
+  display: -webkit-box; -webkit-line-clamp: 4; -webkit-box-orient: vertical; overflow: hidden; }
 @media (max-width: 1199px) {
   .grid2 { grid-template-columns: minmax(0, 1fr); }
   img.figure { max-width: 640px; margin: 0 auto; }

@@ -9,15 +9,13 @@ import numpy as np
 from scipy.special import xlogy
 
 from labelnoise._errors import InputError
+from labelnoise._pass import class_index, confident_thresholds, self_confidence
 from labelnoise._validation import (
     Problem,
     check_bool,
     check_choice,
-    check_chunk_size,
-    check_n_jobs,
     check_problem,
 )
-from labelnoise.noise._pass import class_index, confident_thresholds, self_confidence
 
 __all__ = ["ScoreMethod", "label_quality_scores", "quality_scores"]
 
@@ -150,8 +148,6 @@ def label_quality_scores(
     func = "label_quality_scores"
     check_choice(method, name="method", func=func, choices=tuple(_SCORERS))
     adjust_pred_probs = check_bool(adjust_pred_probs, name="adjust_pred_probs", func=func)
-    chunk_size = check_chunk_size(chunk_size, func=func)
-    n_jobs = check_n_jobs(n_jobs, func=func)
     if adjust_pred_probs and method == "confidence_weighted_entropy":
         raise InputError(
             "adjust_pred_probs",
@@ -165,5 +161,6 @@ def label_quality_scores(
         normalize=normalize,
         chunk_size=chunk_size,
         n_jobs=n_jobs,
+        func=func,
     )
     return quality_scores(problem, method, adjust_pred_probs=adjust_pred_probs)

@@ -7,12 +7,10 @@ from typing import Any, Literal
 import numpy as np
 
 from labelnoise._errors import InputError
-from labelnoise._validation import check_choice
-from labelnoise.simulate._checks import check_code_array
-from labelnoise.simulate._exact import apply_counts, class_counts, realised
+from labelnoise._random import RandomState, check_random_state
+from labelnoise._validation import check_choice, check_code_array
 from labelnoise.simulate._human_matrices import COUNTS
-from labelnoise.simulate._matrix import exact_counts
-from labelnoise.simulate._random import RandomState, check_random_state
+from labelnoise.simulate._matrix import apply_transition_matrix
 from labelnoise.simulate._result import SimulatedNoise
 
 __all__ = ["HumanSource", "human_noise", "human_transition_matrix"]
@@ -102,6 +100,4 @@ def human_noise(
             "use from_transition_matrix for other class sets.",
         )
     rng = check_random_state(random_state, func=func)
-    matrix = human_transition_matrix(source)
-    counts = exact_counts(class_counts(arr, 10), matrix, rng)
-    return realised(arr, apply_counts(arr, counts, rng), 10)
+    return apply_transition_matrix(arr, human_transition_matrix(source), rng)

@@ -1,4 +1,4 @@
-"""Real human label-noise counts: CIFAR-10N (generated; do not edit by hand).
+"""Real human label-noise counts: CIFAR-10N (the counts are generated; do not edit them).
 
 Source: Wei, Zhu, Cheng, Liu, Niu, Liu, "Learning with Noisy Labels Revisited: A Study
 Using Real-World Human Annotations", ICLR 2022; data from github.com/UCSC-REAL/cifar-10-100n,

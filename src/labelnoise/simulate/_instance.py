@@ -8,10 +8,9 @@ import numpy as np
 from scipy.special import softmax
 
 from labelnoise._errors import InputError
-from labelnoise._validation import check_fraction
-from labelnoise.simulate._checks import check_codes, check_features
+from labelnoise._random import RandomState, check_random_state
+from labelnoise._validation import check_codes, check_features, check_fraction
 from labelnoise.simulate._exact import realised, round_half_up
-from labelnoise.simulate._random import RandomState, check_random_state
 from labelnoise.simulate._result import SimulatedNoise
 
 __all__ = ["instance_dependent"]
@@ -114,7 +113,7 @@ def instance_dependent(
     """
     func = "instance_dependent"
     arr, k = check_codes(labels, n_classes=n_classes, func=func)
-    x = check_features(features, arr.shape[0])
+    x = check_features(features, arr.shape[0], rules="simulate")
     rate = check_fraction(noise_rate, name="noise_rate", func=func)
     std = flip_rate_std
     if isinstance(std, bool) or not isinstance(std, int | float) or not 0 <= std < np.inf:

@@ -7,21 +7,30 @@ from typing import Any
 import numpy as np
 
 from labelnoise._errors import InputError
-from labelnoise._validation import check_fraction, check_int
-from labelnoise.simulate._checks import check_codes, check_transition_matrix
+from labelnoise._random import RandomState, check_random_state
+from labelnoise._validation import check_codes, check_fraction, check_int
+from labelnoise.simulate._checks import check_transition_matrix
 from labelnoise.simulate._exact import apply_counts, class_counts, largest_remainder, realised
-from labelnoise.simulate._random import RandomState, check_random_state
 from labelnoise.simulate._result import SimulatedNoise
 
-__all__ = ["from_transition_matrix", "random_transition_matrix"]
+__all__ = ["apply_transition_matrix", "from_transition_matrix", "random_transition_matrix"]
 
 
-def exact_counts(n_k: np.ndarray, T: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _exact_counts(n_k: np.ndarray, T: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Row ``k``: ``T[k] * n_k`` rounded by largest remainder (cells within 1, sum ``n_k``)."""
     counts = np.zeros(T.shape, dtype=np.int64)
     for c in np.flatnonzero(n_k):
         counts[c] = largest_remainder(T[c] * float(n_k[c]), int(n_k[c]), rng)
     return counts
+
+
+def apply_transition_matrix(
+    codes: np.ndarray, T: np.ndarray, rng: np.random.Generator
+) -> SimulatedNoise:
+    """Relabel validated ``codes`` with the exact counts of a checked (K, K) matrix ``T``."""
+    k = T.shape[0]
+    counts = _exact_counts(class_counts(codes, k), T, rng)
+    return realised(codes, apply_counts(codes, counts, rng), k)
 
 
 def from_transition_matrix(
@@ -65,8 +74,7 @@ def from_transition_matrix(
     k = matrix.shape[0]
     arr, _ = check_codes(labels, n_classes=k, func="from_transition_matrix")
     rng = check_random_state(random_state, func="from_transition_matrix")
-    counts = exact_counts(class_counts(arr, k), matrix, rng)
-    return realised(arr, apply_counts(arr, counts, rng), k)
+    return apply_transition_matrix(arr, matrix, rng)
 
 
 def _check_prior(prior: Any, k: int) -> np.ndarray:

@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 
 from labelnoise._errors import InputError, InputTypeError
+from labelnoise._random import RandomState, check_random_state
 from labelnoise._validation import VALUE_TOLERANCE, as_array
 from labelnoise.simulate._exact import largest_remainder, round_half_up
-from labelnoise.simulate._random import RandomState, check_random_state
 
 __all__ = ["SimulatedTagNoise", "tag_noise", "tag_noise_from_matrix"]
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from labelnoise._validation import check_bool, check_fraction
-from labelnoise.simulate._checks import check_codes
+from labelnoise._random import RandomState, check_random_state
+from labelnoise._validation import check_bool, check_codes, check_fraction
 from labelnoise.simulate._exact import (
     apply_counts,
     class_counts,
@@ -15,7 +15,6 @@ from labelnoise.simulate._exact import (
     realised,
     spread_counts,
 )
-from labelnoise.simulate._random import RandomState, check_random_state
 from labelnoise.simulate._result import SimulatedNoise
 
 __all__ = ["pairflip", "symmetric"]

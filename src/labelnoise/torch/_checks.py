@@ -17,6 +17,7 @@ __all__ = [
     "check_positive",
     "check_range",
     "check_reduction",
+    "check_row_indices",
     "check_transition_matrix",
     "reduce",
 ]
@@ -95,17 +96,31 @@ def check_logits_targets(
             f"{owner} expects shape {shape}, got {tuple(logits.shape)}; flatten extra "
             "dimensions into the batch first.",
         )
-    if not isinstance(targets, torch.Tensor) or targets.dtype not in (torch.int64, torch.int32):
+    check_row_indices(
+        targets,
+        logits,
+        name="targets",
+        owner=owner,
+        what="class indices",
+        fix="; use targets.long()",
+    )
+
+
+def check_row_indices(
+    values: Any, logits: torch.Tensor, *, name: str, owner: str, what: str, fix: str = ""
+) -> None:
+    """Check integer ``values`` of shape (n,), one per row of ``logits``."""
+    if not isinstance(values, torch.Tensor) or values.dtype not in (torch.int64, torch.int32):
         raise InputTypeError(
-            "targets",
-            f"{owner} expects an int64 torch.Tensor of class indices, got "
-            f"{getattr(targets, 'dtype', type(targets))!r}; use targets.long().",
+            name,
+            f"{owner} expects an int64 torch.Tensor of {what}, got "
+            f"{getattr(values, 'dtype', type(values))!r}{fix}.",
         )
-    if targets.shape != logits.shape[:1]:
+    if values.shape != logits.shape[:1]:
         raise InputError(
-            "targets",
+            name,
             f"{owner} expects shape ({logits.shape[0]},) to match logits, got "
-            f"{tuple(targets.shape)}.",
+            f"{tuple(values.shape)}.",
         )
 
 

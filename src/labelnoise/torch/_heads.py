@@ -19,7 +19,7 @@ from torch import nn
 
 from labelnoise._errors import InputError
 from labelnoise._options import check_choice, check_int
-from labelnoise.simulate._random import check_random_state
+from labelnoise._random import check_random_state
 from labelnoise.torch._anv import ANVOptimizer
 from labelnoise.torch._checks import check_range, check_transition_matrix
 from labelnoise.torch._coteaching import CoTeaching

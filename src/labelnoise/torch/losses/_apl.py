@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 
-from labelnoise.torch._checks import Reduction, check_range
-from labelnoise.torch.losses._base import LabelLoss, log_probs
-from labelnoise.torch.losses._sce import reverse_cross_entropy
+from labelnoise.torch._checks import Reduction
+from labelnoise.torch.losses._sce import ActivePassiveLoss
 
 __all__ = ["APLLoss"]
 
 
-class APLLoss(LabelLoss):
+class APLLoss(ActivePassiveLoss):
     r"""Active-passive loss: :math:`\alpha \cdot NCE + \beta \cdot RCE`.
 
     Normalized cross entropy :math:`NCE = \log p_y / \sum_k \log p_k` (CE divided by the
@@ -54,23 +51,7 @@ class APLLoss(LabelLoss):
         log_zero: float = -4.0,
         reduction: Reduction = "mean",
     ) -> None:
-        super().__init__(reduction=reduction)
-        inf = float("inf")
-        self.alpha = check_range(alpha, name="alpha", owner="APLLoss", low=0.0, high=inf)
-        self.beta = check_range(beta, name="beta", owner="APLLoss", low=0.0, high=inf)
-        self.log_zero = check_range(
-            log_zero, name="log_zero", owner="APLLoss", low=-inf, high=0.0, high_open=True
-        )
+        super().__init__(alpha, beta, log_zero=log_zero, reduction=reduction)
 
-    def per_example(self, logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-        log_p = log_probs(logits)
-        nce = log_p.gather(1, targets[:, None])[:, 0] / log_p.sum(dim=1)
-        return self.alpha * nce + self.beta * reverse_cross_entropy(log_p, targets, self.log_zero)
-
-    def _hparams(self) -> dict[str, Any]:
-        return {
-            "alpha": self.alpha,
-            "beta": self.beta,
-            "log_zero": self.log_zero,
-            "reduction": self.reduction,
-        }
+    def active(self, log_p: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        return log_p.gather(1, targets[:, None])[:, 0] / log_p.sum(dim=1)

@@ -7,13 +7,14 @@ from typing import Any
 import torch
 from torch import nn
 
-from labelnoise._errors import InputError, InputTypeError
+from labelnoise._errors import InputError
 from labelnoise.torch._checks import (
     Reduction,
     check_logits_targets,
     check_positive,
     check_range,
     check_reduction,
+    check_row_indices,
     reduce,
 )
 from labelnoise.torch.losses._base import log_probs
@@ -104,18 +105,13 @@ class ELRLoss(nn.Module):
         return reduce(ce + self.lam * torch.log1p(-agreement), self.reduction)
 
     def _check_indices(self, indices: Any, logits: torch.Tensor) -> None:
-        if not isinstance(indices, torch.Tensor) or indices.dtype not in (torch.int64, torch.int32):
-            raise InputTypeError(
-                "indices",
-                "ELRLoss expects an int64 torch.Tensor of example indices (the idx of a "
-                f"(x, y, idx) batch), got {getattr(indices, 'dtype', type(indices))!r}.",
-            )
-        if indices.shape != logits.shape[:1]:
-            raise InputError(
-                "indices",
-                f"ELRLoss expects shape ({logits.shape[0]},) to match logits, got "
-                f"{tuple(indices.shape)}.",
-            )
+        check_row_indices(
+            indices,
+            logits,
+            name="indices",
+            owner="ELRLoss",
+            what="example indices (the idx of a (x, y, idx) batch)",
+        )
         if logits.shape[1] != self.targets.shape[1]:
             raise InputError(
                 "logits",

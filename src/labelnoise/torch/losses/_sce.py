@@ -1,4 +1,5 @@
-"""Symmetric cross entropy (Wang et al., ICCV 2019)."""
+"""Reverse cross entropy, the active-passive pairing built on it, and symmetric cross entropy
+(Wang et al., ICCV 2019)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import torch
 from labelnoise.torch._checks import Reduction, check_range
 from labelnoise.torch.losses._base import LabelLoss, log_probs
 
-__all__ = ["SCELoss", "reverse_cross_entropy"]
+__all__ = ["ActivePassiveLoss", "SCELoss", "reverse_cross_entropy"]
 
 
 def reverse_cross_entropy(log_p: torch.Tensor, targets: torch.Tensor, log_zero: float):
@@ -21,7 +22,54 @@ def reverse_cross_entropy(log_p: torch.Tensor, targets: torch.Tensor, log_zero: 
     return -log_zero * (1.0 - p_y)
 
 
-class SCELoss(LabelLoss):
+class ActivePassiveLoss(LabelLoss):
+    r""":math:`\alpha \cdot \text{active} + \beta \cdot RCE`: a loss that fits, paired with
+    reverse cross entropy, the passive term that keeps it from fitting wrong labels.
+
+    Subclasses write only :meth:`active` (and their defaults); the weights and
+    ``log_zero`` are checked here. The pairing of Ma et al. (ICML 2020), of which
+    :class:`SCELoss` is the cross-entropy instance and :class:`APLLoss` the NCE one.
+
+    Parameters
+    ----------
+    alpha : float >= 0
+        Weight of the active term.
+    beta : float >= 0
+        Weight of the passive term RCE.
+    log_zero : float < 0
+        The value used for :math:`\log 0` in RCE.
+    reduction : {"mean", "sum", "none"}
+        As in :mod:`torch.nn`.
+    """
+
+    def __init__(self, alpha: float, beta: float, *, log_zero: float, reduction: Reduction) -> None:
+        super().__init__(reduction=reduction)
+        owner, inf = type(self).__name__, float("inf")
+        self.alpha = check_range(alpha, name="alpha", owner=owner, low=0.0, high=inf)
+        self.beta = check_range(beta, name="beta", owner=owner, low=0.0, high=inf)
+        self.log_zero = check_range(
+            log_zero, name="log_zero", owner=owner, low=-inf, high=0.0, high_open=True
+        )
+
+    def active(self, log_p: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        """The active term of each example, shape (n,), from ``log_softmax`` ``log_p``."""
+        raise NotImplementedError
+
+    def per_example(self, logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        log_p = log_probs(logits)
+        passive = reverse_cross_entropy(log_p, targets, self.log_zero)
+        return self.alpha * self.active(log_p, targets) + self.beta * passive
+
+    def _hparams(self) -> dict[str, Any]:
+        return {
+            "alpha": self.alpha,
+            "beta": self.beta,
+            "log_zero": self.log_zero,
+            "reduction": self.reduction,
+        }
+
+
+class SCELoss(ActivePassiveLoss):
     r"""Symmetric cross entropy, :math:`\alpha \cdot CE + \beta \cdot RCE`.
 
     Reverse cross entropy swaps prediction and label, :math:`-\sum_k p_k \log q_k` with the
@@ -62,22 +110,7 @@ class SCELoss(LabelLoss):
         log_zero: float = -4.0,
         reduction: Reduction = "mean",
     ) -> None:
-        super().__init__(reduction=reduction)
-        self.alpha = check_range(alpha, name="alpha", owner="SCELoss", low=0.0, high=float("inf"))
-        self.beta = check_range(beta, name="beta", owner="SCELoss", low=0.0, high=float("inf"))
-        self.log_zero = check_range(
-            log_zero, name="log_zero", owner="SCELoss", low=-float("inf"), high=0.0, high_open=True
-        )
+        super().__init__(alpha, beta, log_zero=log_zero, reduction=reduction)
 
-    def per_example(self, logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-        log_p = log_probs(logits)
-        ce = -log_p.gather(1, targets[:, None])[:, 0]
-        return self.alpha * ce + self.beta * reverse_cross_entropy(log_p, targets, self.log_zero)
-
-    def _hparams(self) -> dict[str, Any]:
-        return {
-            "alpha": self.alpha,
-            "beta": self.beta,
-            "log_zero": self.log_zero,
-            "reduction": self.reduction,
-        }
+    def active(self, log_p: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        return -log_p.gather(1, targets[:, None])[:, 0]

@@ -10,6 +10,7 @@ import tempfile
 import numpy as np
 import pytest
 
+from _helpers import ISSUE_FIELDS, SCORE_METHODS, assert_same_issues, assert_same_noise
 from labelnoise import (
     InputError,
     InputTypeError,
@@ -17,53 +18,21 @@ from labelnoise import (
     find_label_issues,
     label_quality_scores,
 )
+from labelnoise.detect._registry import CONFIDENT_LEARNING
 
-METHODS = (
-    "prune_by_noise_rate",
-    "prune_by_class",
-    "both",
-    "confident_learning",
-    "predicted_neq_given",
-    "low_normalized_margin",
-    "low_self_confidence",
-)
-SCORE_METHODS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
-ISSUE_FIELDS = ("mask", "indices", "scores", "given_labels", "suggested_labels")
-NOISE_FIELDS = (
-    "confident_joint",
-    "joint",
-    "noise_matrix",
-    "inverse_noise_matrix",
-    "prior",
-    "thresholds",
-)
+METHODS = CONFIDENT_LEARNING
 CHUNK_SIZES = (None, 1, 7)
-
-
-def assert_same_issues(got, expected, where=""):
-    for name in ISSUE_FIELDS:
-        a, b = getattr(got, name), getattr(expected, name)
-        np.testing.assert_array_equal(a, b, err_msg=f"{where} {name}")
-        if name in ("mask", "indices", "scores"):
-            assert a.dtype == b.dtype, f"{where} {name}"
-
-
-def assert_same_noise(got, expected):
-    for name in NOISE_FIELDS:
-        a, b = getattr(got, name), getattr(expected, name)
-        np.testing.assert_array_equal(a, b, err_msg=name)
-        assert a.dtype == b.dtype, name
-    assert got.num_issues == expected.num_issues
 
 
 def assert_same_everywhere(labels, in_memory, source, chunk_size, methods=METHODS, **options):
     for method in methods:
         expected = find_label_issues(labels, in_memory, method=method, **options)
         got = find_label_issues(labels, source, method=method, chunk_size=chunk_size, **options)
-        assert_same_issues(got, expected, f"method={method} chunk_size={chunk_size}")
+        assert_same_issues(got, expected, f"method={method} chunk_size={chunk_size}", dtypes=True)
     assert_same_noise(
         estimate_noise(labels, source, chunk_size=chunk_size, **options),
         estimate_noise(labels, in_memory, **options),
+        dtypes=True,
     )
     for method in SCORE_METHODS:
         np.testing.assert_array_equal(

@@ -1,28 +1,37 @@
-"""``n_jobs``: the passes over ``pred_probs`` run on a thread pool over row blocks, and the
-results are bit-identical whatever the thread count and the block size, in memory and
-out of core."""
+"""Threads over the rows (``_sources.Rows``) and threads calling labelnoise.
+
+``n_jobs``: the passes over ``pred_probs`` run on a thread pool over row blocks, and the
+results are bit-identical whatever the thread count and the block size, in memory and out
+of core. Thread safety: labelnoise keeps no module-level state, so the same calls from
+several threads at once give the sequential results, including on out-of-core inputs whose
+memory-map pages are handed back to the OS by one thread while another is reading them.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import threading
 import time
-from typing import get_args
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from _helpers import SCORE_METHODS, assert_same_issues, assert_same_noise
 from labelnoise import InputError, estimate_noise, find_label_issues, label_quality_scores
 from labelnoise._sources import Rows
-from labelnoise.detect import FilterMethod
-from labelnoise.detect._detectors import FEATURE_METHODS
+from labelnoise.detect._registry import CONFIDENT_LEARNING, method_names
 
 #: Every method that reads pred_probs alone (the feature methods read no pred_probs blocks).
-METHODS = tuple(m for m in get_args(FilterMethod) if m not in FEATURE_METHODS)
-SCORE_METHODS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
+METHODS = method_names(lambda m: m.features != "required")
 FUNCS = (find_label_issues, estimate_noise, label_quality_scores)
+
+
+# --------------------------------------------------------------------------------------------
+# n_jobs: a thread pool over row blocks
+# --------------------------------------------------------------------------------------------
 
 
 def _all_results(labels, pred_probs, **options):
@@ -153,3 +162,81 @@ def test_n_jobs_below_minus_the_cores_leaves_no_thread(problem):
     case = problem(0, n=30, n_classes=3)
     with pytest.raises(InputError, match="leaves no thread"):
         find_label_issues(case.labels, case.pred_probs, n_jobs=-100_000)
+
+
+# --------------------------------------------------------------------------------------------
+# Thread safety: concurrent calls give the sequential results
+# --------------------------------------------------------------------------------------------
+
+
+N_THREADS = 4
+N_CALLS = 12
+
+
+def _calls(labels, pred_probs):
+    return [
+        lambda: find_label_issues(labels, pred_probs),
+        lambda: find_label_issues(labels, pred_probs, method="both", rank_by="normalized_margin"),
+        lambda: find_label_issues(labels, pred_probs, method="low_normalized_margin"),
+        lambda: estimate_noise(labels, pred_probs),
+        lambda: label_quality_scores(labels, pred_probs, method="confidence_weighted_entropy"),
+    ]
+
+
+def _arrays(result):
+    if isinstance(result, np.ndarray):
+        return [result]
+    fields = ("mask", "indices", "scores", "suggested_labels")
+    if hasattr(result, "mask"):
+        return [getattr(result, name) for name in fields]
+    return [result.confident_joint, result.noise_matrix, result.prior, result.thresholds]
+
+
+@pytest.mark.parametrize("source", ["array", "memmap"])
+def test_concurrent_calls_match_sequential(source, problem, tmp_path):
+    case = problem(11, n=3000, n_classes=8, noise=0.3)
+    pred_probs = case.pred_probs
+    if source == "memmap":
+        np.save(tmp_path / "pp.npy", pred_probs)
+        pred_probs = np.load(tmp_path / "pp.npy", mmap_mode="r")
+    calls = _calls(case.labels, pred_probs)
+    expected = [call() for call in calls]
+    jobs = [i % len(calls) for i in range(N_CALLS)]
+    with ThreadPoolExecutor(max_workers=N_THREADS) as pool:
+        results = list(pool.map(lambda i: calls[i](), jobs))
+    for i, result in zip(jobs, results, strict=True):
+        for got, want in zip(_arrays(result), _arrays(expected[i]), strict=True):
+            np.testing.assert_array_equal(got, want)
+
+
+def test_thread_safety(problem):
+    cases = [problem(seed, n=800, n_classes=6, noise=0.3, decimals=2) for seed in range(4)]
+
+    def run(case):
+        return [
+            find_label_issues(case.labels, case.pred_probs, method=m, rank_by="normalized_margin")
+            for m in CONFIDENT_LEARNING
+        ], estimate_noise(case.labels, case.pred_probs)
+
+    serial = [run(c) for c in cases]
+    barrier = threading.Barrier(4)
+
+    def run_together(case):
+        barrier.wait()
+        return [run(case) for _ in range(3)]
+
+    for _ in range(2):  # every thread runs a different problem, then all run the same one
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            parallel = list(pool.map(run_together, cases))
+        for expected, repeats in zip(serial, parallel, strict=True):
+            for issues, est in repeats:
+                for a, b in zip(issues, expected[0], strict=True):
+                    assert_same_issues(a, b)
+                assert_same_noise(est, expected[1])
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            same = list(pool.map(run_together, [cases[0]] * 4))
+        for repeats in same:
+            for issues, est in repeats:
+                for a, b in zip(issues, serial[0][0], strict=True):
+                    assert_same_issues(a, b)
+                assert_same_noise(est, serial[0][1])

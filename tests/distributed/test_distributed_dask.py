@@ -6,30 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from _helpers import assert_same_issues, assert_same_noise
 from labelnoise import InputError, estimate_noise, find_label_issues
+from labelnoise.detect._registry import CONFIDENT_LEARNING
 
 da = pytest.importorskip("dask.array")
 dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("dask.distributed")
 
-METHODS = (
-    "prune_by_noise_rate",
-    "prune_by_class",
-    "both",
-    "confident_learning",
-    "predicted_neq_given",
-    "low_normalized_margin",
-    "low_self_confidence",
-)
-ISSUE_FIELDS = ("mask", "indices", "scores", "given_labels", "suggested_labels")
-NOISE_FIELDS = (
-    "confident_joint",
-    "joint",
-    "noise_matrix",
-    "inverse_noise_matrix",
-    "prior",
-    "thresholds",
-)
+METHODS = CONFIDENT_LEARNING
 
 
 @pytest.fixture(scope="module")
@@ -52,15 +37,10 @@ def _check(labels, pred_probs, chunks, *, label_chunks=None, methods=METHODS, **
     for method in methods:
         expected = find_label_issues(labels, pred_probs, method=method, **options)
         got = find_label_issues(given, lazy, method=method, **options)
-        for name in ISSUE_FIELDS:
-            np.testing.assert_array_equal(
-                getattr(got, name), getattr(expected, name), err_msg=f"{method} {name}"
-            )
+        assert_same_issues(got, expected, method)
     expected_noise = estimate_noise(labels, pred_probs, **options)
     got_noise = estimate_noise(given, lazy, **options)
-    for name in NOISE_FIELDS:
-        np.testing.assert_array_equal(getattr(got_noise, name), getattr(expected_noise, name))
-    assert got_noise.num_issues == expected_noise.num_issues
+    assert_same_noise(got_noise, expected_noise)
 
 
 def test_every_method_on_a_cluster(client, problem):

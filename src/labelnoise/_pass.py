@@ -23,12 +23,15 @@ from labelnoise._validation import Problem
 __all__ = [
     "CONFIDENT_THRESHOLD_FLOOR",
     "FLOAT_TOLERANCE",
+    "CellCounter",
     "ClassIndex",
     "ConfidentPass",
     "class_index",
     "confident_pass",
     "confident_thresholds",
     "given_is_argmax",
+    "self_confidence",
+    "self_confidence_block",
 ]
 
 #: Slack used when comparing probabilities with thresholds and with the argmax.

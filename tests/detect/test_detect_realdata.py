@@ -1,4 +1,5 @@
-"""Real label errors: MNIST and CIFAR-10 test sets (Northcutt, Athalye, Mueller, 2021).
+"""``find_label_issues`` on real label errors: MNIST and CIFAR-10 test sets (Northcutt,
+Athalye, Mueller, 2021).
 
 Data: ``label-errors/`` of the shared data folder, found through ``$LABELNOISE_DATA`` or at
 ``../shared/data`` relative to the repository root; the tests skip when it is absent.
@@ -14,20 +15,10 @@ import json
 import numpy as np
 import pytest
 
-from labelnoise import estimate_noise, find_label_issues, label_quality_scores
+from labelnoise import find_label_issues
+from labelnoise.detect._registry import CONFIDENT_LEARNING
 
 pytestmark = pytest.mark.realdata
-
-METHODS = (
-    "prune_by_noise_rate",
-    "prune_by_class",
-    "both",
-    "confident_learning",
-    "predicted_neq_given",
-    "low_normalized_margin",
-    "low_self_confidence",
-)
-DATASETS = ("mnist", "cifar10")
 
 # Published figures of the reference (cleanlab 2.9.0, default method prune_by_noise_rate)
 CIFAR10_VALIDATED_ERRORS = 54
@@ -35,20 +26,9 @@ CIFAR10_FLAGGED = 284
 CIFAR10_VALIDATED_FOUND = 49
 
 
-def _load(folder, name):
-    labels = np.load(folder / f"{name}_test_labels.npy")
-    pred_probs = np.load(folder / f"{name}_test_pred_probs.npy")
-    return labels, pred_probs
-
-
-@pytest.fixture(scope="module", params=DATASETS)
-def dataset(request, label_errors_folder):
-    return request.param, *_load(label_errors_folder, request.param)
-
-
-@pytest.mark.parametrize("method", METHODS)
-def test_masks_match_cleanlab(dataset, method, oracle):
-    name, labels, pred_probs = dataset
+@pytest.mark.parametrize("method", CONFIDENT_LEARNING)
+def test_masks_match_cleanlab(label_errors_dataset, method, oracle):
+    name, labels, pred_probs = label_errors_dataset
     expected = oracle.find_label_issues(labels, pred_probs, method)
     issues = find_label_issues(labels, pred_probs, method=method)
     np.testing.assert_array_equal(issues.mask, expected, err_msg=f"{name} {method}")
@@ -61,26 +41,8 @@ def test_masks_match_cleanlab(dataset, method, oracle):
     print(f"\n{name:8s} {method:22s} flagged {len(issues):4d} of {labels.size}")
 
 
-def test_scores_and_noise_match_cleanlab(dataset, oracle):
-    name, labels, pred_probs = dataset
-    for method in ("self_confidence", "normalized_margin", "confidence_weighted_entropy"):
-        np.testing.assert_array_equal(
-            label_quality_scores(labels, pred_probs, method=method),
-            oracle.label_quality_scores(labels, pred_probs, method),
-            err_msg=f"{name} {method}",
-        )
-    est = estimate_noise(labels, pred_probs)
-    ref = oracle.estimate_noise(labels, pred_probs)
-    np.testing.assert_array_equal(est.confident_joint, ref["confident_joint"])
-    for field in ("joint", "noise_matrix", "inverse_noise_matrix", "prior"):
-        np.testing.assert_allclose(getattr(est, field), ref[field], rtol=1e-12, err_msg=field)
-    counts = oracle.num_label_issues(labels, pred_probs)
-    assert est.num_issues.off_diagonal == counts["off_diagonal"]
-    assert est.num_issues.off_diagonal_calibrated == counts["off_diagonal_calibrated"]
-
-
-def test_cifar10_finds_the_human_validated_errors(label_errors_folder):
-    labels, pred_probs = _load(label_errors_folder, "cifar10")
+def test_cifar10_finds_the_human_validated_errors(label_errors_folder, label_errors_data):
+    labels, pred_probs = label_errors_data("cifar10")
     with open(label_errors_folder / "cifar10_mturk.json") as handle:
         candidates = json.load(handle)
     validated = np.array([c["id"] for c in candidates if c["mturk"]["given"] < 3])
@@ -103,8 +65,10 @@ def test_cifar10_finds_the_human_validated_errors(label_errors_folder):
     assert agree > 0.9
 
 
-def test_mnist_finds_as_many_validated_errors_as_cleanlab(label_errors_folder, oracle):
-    labels, pred_probs = _load(label_errors_folder, "mnist")
+def test_mnist_finds_as_many_validated_errors_as_cleanlab(
+    label_errors_folder, label_errors_data, oracle
+):
+    labels, pred_probs = label_errors_data("mnist")
     with open(label_errors_folder / "mnist_mturk.json") as handle:
         candidates = json.load(handle)
     validated = np.array([c["id"] for c in candidates if c["mturk"]["given"] < 3])
