@@ -230,14 +230,12 @@ def probe_pred_probs(data: Path, cache: Path, aggre: np.ndarray) -> np.ndarray:
     file = cache / "probe_aggre_pred_probs.npy"
     if file.is_file():
         return np.load(file)
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
+    from labelnoise.bench import MODELS
     from labelnoise.learn import cross_val_pred_probs
 
     features = load_cifar10_embeddings(data / "cifar10-embeddings", labels=aggre)
-    model = make_pipeline(StandardScaler(), LogisticRegression(C=0.05, max_iter=300))
+    # the registry's linear probe, with the iteration cap this benchmark always used
+    model = MODELS["linear_probe"].build().set_params(logisticregression__max_iter=300)
     probs = cross_val_pred_probs(
         model, np.asarray(features.X, np.float32), aggre, cv=5, random_state=0
     )

@@ -162,13 +162,16 @@ def main() -> None:
     shutil.rmtree(cache, ignore_errors=True)
     first = run_audit(folder, args.work / "out", cache)
     again = run_audit(folder, args.work / "out", cache, "--force")
-    print(f"| audit wall time | first run {first:.0f} s | cached rerun {again:.0f} s |")
+    print(f"| audit wall time | empty cache {first:.0f} s | embeddings cached {again:.0f} s |")
+
+    from sklearn.model_selection import StratifiedKFold
 
     from labelnoise import find_label_issues
     from labelnoise.cli._images import read_image_folder
-    from labelnoise.cli._models import cross_val_pred_probs, embedding_probe
+    from labelnoise.cli._models import embedding_probe
     from labelnoise.datasets import load_label_errors
     from labelnoise.features import embed_images
+    from labelnoise.learn import cross_val_pred_probs
 
     errors = load_label_errors(args.data / "label-errors", dataset="cifar10")
     paths, names = read_image_folder(folder)
@@ -177,7 +180,15 @@ def main() -> None:
     ours = review(rows[issues["index"].to_numpy()], errors)
     codes = np.array([CLASSES.index(n) for n in names])
     emb = embed_images(paths, cache_dir=cache)  # read from the cache the audit wrote
-    probs = cross_val_pred_probs(embedding_probe("auto"), emb, codes, 10, cv=5, seed=0)
+    # the audit's own call: its fold split, a column per class, one thread below 20,000 rows
+    probs = cross_val_pred_probs(
+        embedding_probe("auto"),
+        emb,
+        codes,
+        cv=StratifiedKFold(n_splits=5, shuffle=True, random_state=0),
+        classes=np.arange(len(CLASSES)),
+        threads_per_fold=1,
+    )
     accuracy = float((probs.argmax(axis=1) == codes).mean())
     import cleanlab.filter
 

@@ -84,9 +84,7 @@ def _features(images: np.ndarray) -> np.ndarray:
 def cifar10_models(data: Path, errors: LabelErrors) -> dict[str, np.ndarray]:
     """Test-set predictions of scikit-learn models trained on the CIFAR-10 training images."""
     from sklearn.decomposition import PCA
-    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
     from sklearn.linear_model import LogisticRegression
-    from sklearn.naive_bayes import GaussianNB
     from sklearn.neighbors import KNeighborsClassifier
     from sklearn.neural_network import MLPClassifier
     from sklearn.pipeline import make_pipeline
@@ -99,14 +97,15 @@ def cifar10_models(data: Path, errors: LabelErrors) -> dict[str, np.ndarray]:
     test = load_cifar10(zip_path, labels=errors.labels, split="test")
     pca = PCA(n_components=100, random_state=0).fit(_features(train.X))
     x_train, x_test = pca.transform(_features(train.X)), pca.transform(_features(test.X))
+    from labelnoise.bench._models import build_model
+
+    # the registry's models where this study uses the same ones; its own otherwise
     models = {
-        "Gaussian naive Bayes": GaussianNB(),
+        "Gaussian naive Bayes": build_model("gaussian_nb"),
         "k-nearest neighbours (k=10)": KNeighborsClassifier(n_neighbors=10, n_jobs=2),
         "logistic regression": make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)),
-        "random forest (200 trees)": RandomForestClassifier(
-            n_estimators=200, n_jobs=2, random_state=0
-        ),
-        "histogram gradient boosting": HistGradientBoostingClassifier(random_state=0),
+        "random forest (200 trees)": build_model("random_forest").set_params(n_jobs=2),
+        "histogram gradient boosting": build_model("hist_gradient_boosting"),
         "MLP (512 hidden)": make_pipeline(
             StandardScaler(),
             MLPClassifier(hidden_layer_sizes=(512,), early_stopping=True, random_state=0),

@@ -566,7 +566,7 @@ def check_source(
     """
     check_bool(normalize, name="normalize")
     if is_dask(pred_probs):
-        from labelnoise.distributed import dask_rows
+        from labelnoise.distributed._rows import dask_rows
 
         distributed = dask_rows(pred_probs)
         work = _check_layout(distributed.array)

@@ -58,26 +58,33 @@ class Files:
         *extra: object,
     ) -> tuple[object, ...]:
         """Arguments of ``labelnoise find`` on two of these files, into issues.csv."""
+        return self._command("find", labels, pred_probs, "issues.csv", extra)
+
+    def report(
+        self,
+        *extra: object,
+        labels: str = "labels.npy",
+        pred_probs: str = "pred_probs.npy",
+        out: str = "report.html",
+    ) -> tuple[object, ...]:
+        """Arguments of ``labelnoise report`` on two of these files, into ``out``."""
+        return self._command("report", labels, pred_probs, out, extra)
+
+    def _command(
+        self,
+        command: str,
+        labels: str | Path,
+        pred_probs: str | Path,
+        out: str,
+        extra: tuple[object, ...],
+    ) -> tuple[object, ...]:
         return (
-            "find",
+            command,
             "--labels",
             self.path(labels),
             "--pred-probs",
             self.path(pred_probs),
             "--out",
-            self.path("issues.csv"),
-            *extra,
-        )
-
-    def report(self, *extra: object, out: str = "report.html") -> tuple[object, ...]:
-        """Arguments of ``labelnoise report`` on labels.npy and pred_probs.npy, into ``out``."""
-        return (
-            "report",
-            "--labels",
-            self.path("labels.npy"),
-            "--pred-probs",
-            self.path("pred_probs.npy"),
-            "-o",
             self.path(out),
             *extra,
         )

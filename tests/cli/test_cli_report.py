@@ -16,6 +16,17 @@ def _rows(html: str) -> list[str]:
     return re.findall(r'<tr class="issue-row" id="issue-(\d+)">', html)
 
 
+def _image_list(files, entries, name="images.txt"):
+    files.path(name).write_text("path\n" + "".join(f"{entry}\n" for entry in entries))
+    return files.path(name)
+
+
+def _pngs(folder, n, size=(8, 8)):
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        Image.new("L", size, i % 256).save(folder / f"{i}.png")
+
+
 def test_report_with_image_array(files, run):
     np.save(files.path("images.npy"), np.random.default_rng(0).random((300, 28, 28)))
     result = run(
@@ -30,28 +41,10 @@ def test_report_with_image_array(files, run):
 
 
 def test_report_with_image_paths_and_class_names(files, run):
-    folder = files.path("imgs")
-    folder.mkdir()
-    for i in range(300):
-        Image.new("L", (20, 20), i % 256).save(folder / f"{i}.png")
-    files.path("images.txt").write_text("path\n" + "".join(f"imgs/{i}.png\n" for i in range(300)))
-    result = run(
-        "report",
-        "--labels",
-        files.path("labels.csv"),
-        "--label-column",
-        "animal",
-        "--pred-probs",
-        files.path("pred_probs.npy"),
-        "--classes",
-        "cat,dog,fox",
-        "--images",
-        files.path("images.txt"),
-        "--top",
-        "4",
-        "-o",
-        files.path("report.html"),
-    )
+    _pngs(files.path("imgs"), 300, size=(20, 20))
+    listing = _image_list(files, [f"imgs/{i}.png" for i in range(300)])
+    named = ("--label-column", "animal", "--classes", "cat,dog,fox")
+    result = run(*files.report(*named, "--images", listing, "--top", "4", labels="labels.csv"))
     assert result.code == 0, result.err
     assert result.err == ""
     html = files.path("report.html").read_text()
@@ -72,30 +65,10 @@ def test_report_with_texts(files, run):
 
 
 def test_report_from_csv_with_header_names(files, run):
-    result = run(
-        "report",
-        "--labels",
-        files.path("labels.csv"),
-        "--label-column",
-        "animal",
-        "--pred-probs",
-        files.path("pred_probs.csv"),
-        "-o",
-        files.path("r.html"),
-    )
+    csvs = {"labels": "labels.csv", "pred_probs": "pred_probs.csv"}
+    result = run(*files.report("--label-column", "animal", **csvs, out="r.html"))
     assert result.code == 0, result.err
     assert '<span class="pill given">' in files.path("r.html").read_text()
-
-
-def _image_list(files, entries, name="images.txt"):
-    files.path(name).write_text("path\n" + "".join(f"{entry}\n" for entry in entries))
-    return files.path(name)
-
-
-def _pngs(folder, n, size=(8, 8)):
-    folder.mkdir(parents=True, exist_ok=True)
-    for i in range(n):
-        Image.new("L", size, i % 256).save(folder / f"{i}.png")
 
 
 @pytest.mark.parametrize("bad", ["../secret.png", "imgs/../../secret.png", "ABSOLUTE"])

@@ -14,7 +14,13 @@ import pytest
 
 from labelnoise import InputError, find_label_issues
 from labelnoise.detect import METHODS, FilterMethod
-from labelnoise.detect._registry import CONFIDENT_LEARNING, PRUNE_METHODS, Need, method_names
+from labelnoise.detect._registry import (
+    CONFIDENT_LEARNING,
+    PRUNE_METHODS,
+    ConfidentLearningMethod,
+    Need,
+    method_names,
+)
 from labelnoise.scores import ScoreMethod
 
 #: Options that every method takes (the inputs and how they are read).
@@ -39,6 +45,10 @@ def _inputs(case, spec, *, pred_probs=True, features=True):
 
 def test_literal_spells_the_registry_in_order():
     assert get_args(FilterMethod) == tuple(METHODS)
+
+
+def test_confident_learning_literal_spells_its_entries():
+    assert get_args(ConfidentLearningMethod) == CONFIDENT_LEARNING
 
 
 def test_registry_is_read_only():

@@ -58,19 +58,19 @@ def test_per_tag_issues_match_reference(seed, make_tag_case):
 
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize(
-    "method", ["prune_by_class", "both", "confident_learning", "predicted_neq_given"]
+    "method",
+    [
+        "prune_by_class",
+        "both",
+        "confident_learning",
+        "predicted_neq_given",
+        "low_self_confidence",
+        "low_normalized_margin",
+    ],
 )
 def test_methods_match_reference(seed, method, make_tag_case):
-    case = make_tag_case(seed)
-    ours = multilabel.find_label_issues(case.tags, case.pred_probs, method=method)
-    ref = ref_filter.find_label_issues(case.lists, case.pred_probs, filter_by=method, n_jobs=1)
-    np.testing.assert_array_equal(ours.mask, ref)
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("method", ["low_self_confidence", "low_normalized_margin"])
-def test_ranked_methods_flag_the_reference_set(seed, method, make_tag_case):
-    """The set matches; the reference's order for these is not by score (deviations.md)."""
+    """The flagged set matches; for the ``low_*`` methods the reference's order is not by
+    score (deviations.md), so only the set is compared."""
     case = make_tag_case(seed)
     ours = multilabel.find_label_issues(case.tags, case.pred_probs, method=method)
     ref = ref_filter.find_label_issues(case.lists, case.pred_probs, filter_by=method, n_jobs=1)

@@ -39,7 +39,7 @@ from labelnoise.bench._detectors import (
     rank_by_score,
 )
 from labelnoise.bench._metrics import DetectionMetrics, detection_metrics
-from labelnoise.bench._models import MODELS, ModelEntry
+from labelnoise.bench._models import MODELS, ColumnKinds, ModelEntry
 from labelnoise.bench._multilabel import (
     MULTILABEL_DETECTORS,
     MULTILABEL_NOISE,
@@ -61,6 +61,7 @@ __all__ = [
     "MULTILABEL_NOISE",
     "BenchConfig",
     "BenchFiles",
+    "ColumnKinds",
     "DatasetSpec",
     "DetectionMetrics",
     "Detector",

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any, Literal
 
 import numpy as np
 
@@ -70,50 +71,55 @@ def _keep(n: int, subsample: int | None) -> np.ndarray:
     return np.sort(rng.choice(n, size=subsample, replace=False)).astype(np.int64)
 
 
-def _cifar10n(spec: DatasetSpec) -> BenchData:
-    from labelnoise.datasets import load_cifar10_embeddings, load_cifar10n
+def _with_embeddings(
+    spec: DatasetSpec,
+    root: Path,
+    labels: np.ndarray,
+    split: Literal["train", "test"],
+    keep: np.ndarray,
+    **extra: Any,
+) -> BenchData:
+    """The ``keep`` rows of the CIFAR-10 embeddings of ``split``, with ``labels`` as the
+    true labels (all rows of the split, in the original order)."""
+    from labelnoise.datasets import load_cifar10_embeddings
 
-    root = Path(str(spec.path)).expanduser()
-    human = load_cifar10n(root / "cifar-10n")
-    keep = _keep(human.clean_labels.shape[0], spec.subsample)
     data = load_cifar10_embeddings(
-        root / "cifar10-embeddings", labels=human.clean_labels, split="train", subset=keep
+        root / "cifar10-embeddings", labels=labels, split=split, subset=keep
     )
-    sets = {name: human.noisy_labels[key][keep] for name, key in _CIFAR10N_SETS.items()}
     return BenchData(
         name=spec.name,
         X=data.X,
         y=data.y,
         n_classes=len(data.classes),
         indices=keep,
-        n_total=human.clean_labels.shape[0],
+        n_total=labels.shape[0],
         root=root,
-        human_labels=MappingProxyType(sets),
+        **extra,
+    )
+
+
+def _cifar10n(spec: DatasetSpec) -> BenchData:
+    from labelnoise.datasets import load_cifar10n
+
+    root = Path(str(spec.path)).expanduser()
+    human = load_cifar10n(root / "cifar-10n")
+    keep = _keep(human.clean_labels.shape[0], spec.subsample)
+    sets = {name: human.noisy_labels[key][keep] for name, key in _CIFAR10N_SETS.items()}
+    return _with_embeddings(
+        spec, root, human.clean_labels, "train", keep, human_labels=MappingProxyType(sets)
     )
 
 
 def _cifar10_test(spec: DatasetSpec) -> BenchData:
     """Test embeddings; true labels the CIFAR-10H majority (``argmax``: ties to the lowest
     class index)."""
-    from labelnoise.datasets import load_cifar10_embeddings, load_cifar10h
+    from labelnoise.datasets import load_cifar10h
 
     root = Path(str(spec.path)).expanduser()
     soft = load_cifar10h(root / "cifar-10h")
     majority = soft.counts.argmax(axis=1).astype(np.int64)
     keep = _keep(majority.shape[0], spec.subsample)
-    data = load_cifar10_embeddings(
-        root / "cifar10-embeddings", labels=majority, split="test", subset=keep
-    )
-    return BenchData(
-        name=spec.name,
-        X=data.X,
-        y=data.y,
-        n_classes=len(data.classes),
-        indices=keep,
-        n_total=majority.shape[0],
-        root=root,
-        votes=soft.counts[keep],
-    )
+    return _with_embeddings(spec, root, majority, "test", keep, votes=soft.counts[keep])
 
 
 def load_dataset(spec: DatasetSpec) -> BenchData:

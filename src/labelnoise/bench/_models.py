@@ -5,6 +5,11 @@ noisy labels) and *fixed* models (probabilities computed elsewhere and stored wi
 data, e.g. a ResNet-18 cross-validated on CIFAR-10N; they need no training and join only
 the units they were made for). Each entry names its *regime*, the kind of model it
 stands for, so that results can be read per regime.
+
+This is the package's one model registry: ``labelnoise audit`` reads it too. An entry that
+can also fit a mixed-type table (numeric, categorical and free-text columns, described by
+:class:`ColumnKinds`) says how; those entries are the audit's ``--model`` choices, and
+the audit fits the same entry on pretrained embeddings.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ENSEMBLE_REGIME",
     "MODELS",
+    "PROBE_C",
+    "ColumnKinds",
     "ModelEntry",
     "build_model",
     "fixed_pred_probs",
@@ -34,6 +41,37 @@ __all__ = [
     "model_key",
     "regime",
 ]
+
+
+#: Inverse regularisation of the linear probe on pretrained embeddings (standardized
+#: features; 0.05 is the probe of ``docs/audit.md``).
+PROBE_C = 0.05
+
+
+@dataclass(frozen=True)
+class ColumnKinds:
+    """The feature columns of a mixed-type table by kind: what a table model is built for.
+
+    Attributes
+    ----------
+    columns : tuple of str
+        Every feature column in the table's order (the text column, if any, included).
+    numeric : tuple of str
+        Numeric columns (missing values allowed).
+    categorical : tuple of str
+        Columns of integer category codes (missing values a category of their own).
+    few_categories : tuple of str
+        The categorical columns with few enough values for gradient boosting to treat as
+        categories (the others it treats as ordinal).
+    text : str or None
+        The free-text column (its cells are strings).
+    """
+
+    columns: tuple[str, ...]
+    numeric: tuple[str, ...] = ()
+    categorical: tuple[str, ...] = ()
+    few_categories: tuple[str, ...] = ()
+    text: str | None = None
 
 
 def _logistic_regression() -> BaseEstimator:
@@ -57,6 +95,28 @@ def _pca50_logistic_regression() -> BaseEstimator:
     )
 
 
+def _logistic_regression_table(kinds: ColumnKinds) -> BaseEstimator:
+    """Imputed, scaled numbers, one-hot categories and TF-IDF text into the same logistic
+    regression (lbfgs, L2, C=1)."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    parts: list[tuple[str, object, object]] = []
+    if kinds.numeric:
+        imputed = make_pipeline(SimpleImputer(strategy="median"), StandardScaler())
+        parts.append(("num", imputed, list(kinds.numeric)))
+    if kinds.categorical:
+        parts.append(("cat", OneHotEncoder(handle_unknown="ignore"), list(kinds.categorical)))
+    if kinds.text is not None:
+        tfidf = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), max_features=50_000)
+        parts.append(("text", tfidf, kinds.text))
+    return make_pipeline(ColumnTransformer(parts), LogisticRegression(max_iter=2000))
+
+
 def _random_forest() -> BaseEstimator:
     """A 200-tree random forest (probabilities are vote shares)."""
     from sklearn.ensemble import RandomForestClassifier
@@ -71,6 +131,13 @@ def _hist_gradient_boosting() -> BaseEstimator:
     return HistGradientBoostingClassifier(random_state=0)
 
 
+def _hist_gradient_boosting_table(kinds: ColumnKinds) -> BaseEstimator:
+    """The same boosting, reading the table's columns of few categories natively (missing
+    values it handles anyway); it cannot read free text."""
+    mask = [column in kinds.few_categories for column in kinds.columns]
+    return _hist_gradient_boosting().set_params(categorical_features=mask if any(mask) else None)
+
+
 def _gaussian_nb() -> BaseEstimator:
     """Gaussian naive Bayes: fast, badly calibrated; a stress test for detectors."""
     from sklearn.naive_bayes import GaussianNB
@@ -78,8 +145,8 @@ def _gaussian_nb() -> BaseEstimator:
     return GaussianNB()
 
 
-def _linear_probe() -> BaseEstimator:
-    """A linear probe: standardized features into ``LogisticRegression(C=0.05)``.
+def _linear_probe(max_iter: int = 500) -> BaseEstimator:
+    """A linear probe: standardized features into ``LogisticRegression(C=PROBE_C)``.
 
     The calibrated weak-model regime (on CIFAR-10 embeddings: 0.785 test accuracy with
     clean labels)."""
@@ -87,7 +154,17 @@ def _linear_probe() -> BaseEstimator:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    return make_pipeline(StandardScaler(), LogisticRegression(C=0.05, max_iter=500))
+    return make_pipeline(StandardScaler(), LogisticRegression(C=PROBE_C, max_iter=max_iter))
+
+
+def _embedding_probe() -> BaseEstimator:
+    """Logistic regression on pretrained embeddings: the linear probe, with up to 1,000
+    lbfgs iterations (the audit's probe; the benchmark's ``linear_probe`` keeps 500, so
+    that neither one's published results move).
+
+    A linear probe is the standard read-out of a frozen encoder: fast, hard to overfit,
+    and its probabilities are calibrated well enough for confident learning."""
+    return _linear_probe(max_iter=1000)
 
 
 def _mlp() -> BaseEstimator:
@@ -159,26 +236,46 @@ class ModelEntry:
     regime : str
         The kind of model it stands for (a results column), e.g. ``"weak (linear probe)"``.
     build : callable or None
-        Trained models: a fresh unfitted scikit-learn estimator.
+        Trained models: a fresh unfitted scikit-learn estimator (for numeric features).
     fixed : callable or None
         Fixed models: ``(data, noise) -> pred_probs`` of shape (n, K) for a unit, or
         ``None`` where the model does not exist.
+    table : callable or None
+        Models that can fit a mixed-type table: ``(kinds) -> estimator`` for a table
+        whose columns are described by a :class:`ColumnKinds`. These are the choices
+        of ``labelnoise audit --model`` (spelled with hyphens).
+    reads_text : bool, default=False
+        Whether the ``table`` estimator reads the free-text column (TF-IDF).
+    embeddings : callable or None
+        How a ``table`` model is built on pretrained embeddings, where that differs from
+        ``build`` (None: ``build``).
     """
 
     regime: str
     build: Callable[[], BaseEstimator] | None = None
     fixed: Callable[[BenchData, NoiseSpec], np.ndarray | None] | None = None
+    table: Callable[[ColumnKinds], BaseEstimator] | None = None
+    reads_text: bool = False
+    embeddings: Callable[[], BaseEstimator] | None = None
 
 
 #: Model name -> registry entry (read-only).
 MODELS: Mapping[str, ModelEntry] = MappingProxyType(
     {
-        "logistic_regression": ModelEntry("logistic_regression", _logistic_regression),
+        "logistic_regression": ModelEntry(
+            "logistic_regression",
+            _logistic_regression,
+            table=_logistic_regression_table,
+            reads_text=True,
+            embeddings=_embedding_probe,
+        ),
         "pca50_logistic_regression": ModelEntry(
             "pca50_logistic_regression", _pca50_logistic_regression
         ),
         "random_forest": ModelEntry("random_forest", _random_forest),
-        "hist_gradient_boosting": ModelEntry("hist_gradient_boosting", _hist_gradient_boosting),
+        "hist_gradient_boosting": ModelEntry(
+            "hist_gradient_boosting", _hist_gradient_boosting, table=_hist_gradient_boosting_table
+        ),
         "gaussian_nb": ModelEntry("gaussian_nb", _gaussian_nb),
         "linear_probe": ModelEntry("weak (linear probe)", _linear_probe),
         "mlp": ModelEntry("overconfident (mlp)", _mlp),

@@ -34,7 +34,7 @@ from labelnoise.cli._inputs import (
     no_header_option,
 )
 from labelnoise.cli._models import (
-    MODELS,
+    MODEL_NAMES,
     SMALL_TABLE_ROWS,
     Design,
     build_model,
@@ -92,15 +92,6 @@ def _targets(
             f"{max(2, int(counts[rare]))} or drop that class."
         )
     return classes, codes.reshape(-1)
-
-
-def _model(name: str, data: Design) -> BaseEstimator:
-    if name == "hist-gradient-boosting" and data.text is not None:
-        raise BadInput(
-            "--model hist-gradient-boosting does not read free text; use --model "
-            "logistic-regression (TF-IDF) or drop --text."
-        )
-    return build_model(name, data)
 
 
 def _render(
@@ -204,7 +195,7 @@ def _describe(loaded: Loaded, options: dict[str, Any], model: str, cv: int) -> s
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the embedding cache.")
 @click.option(
     "--model",
-    type=click.Choice(["auto", *MODELS]),
+    type=click.Choice(["auto", *MODEL_NAMES]),
     default="auto",
     show_default=True,
     help="auto: a logistic-regression probe on embeddings, logistic regression on TF-IDF "
@@ -553,7 +544,7 @@ def _model_inputs(
     """The estimator to cross-validate, its inputs, and the embeddings (None for tables)."""
     if loaded.raw is None:
         design_ = cast(Design, loaded.design)
-        return _model(options["model"], design_), design_, None
+        return build_model(options["model"], design_), design_, None
     from labelnoise.features import default_cache_dir
 
     raw = loaded.raw

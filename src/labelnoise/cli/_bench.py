@@ -9,19 +9,11 @@ from pathlib import Path
 import click
 import pandas as pd
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
 from labelnoise._errors import InputError
 from labelnoise.bench import BenchConfig, config_names, load_config, render_results, run_benchmark
-from labelnoise.cli._console import make_console
+from labelnoise.cli._console import make_console, transient_progress
 from labelnoise.cli._errors import BadInput, one_line
 from labelnoise.cli._inputs import debug_option, force_option
 from labelnoise.cli._output import claim_output, write_atomic
@@ -38,14 +30,7 @@ def _progress(console: Console) -> Iterator[Callable[[int, int, str], None]]:
     if not console.is_terminal:
         yield lambda done, total, description: None
         return
-    columns = (
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as bar:
+    with transient_progress(console) as bar:
         task = bar.add_task("Loading datasets", total=None)
 
         def update(done: int, total: int, description: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,15 @@ from rich.text import Text
 from labelnoise.detect import LabelIssues
 from labelnoise.noise import NoiseEstimate
 
-__all__ = ["class_table", "literal", "make_console", "print_summary", "progress_bar"]
+__all__ = [
+    "class_table",
+    "literal",
+    "make_console",
+    "print_summary",
+    "print_tag_summary",
+    "progress_bar",
+    "transient_progress",
+]
 
 
 def literal(value: object) -> str:
@@ -34,6 +43,19 @@ def literal(value: object) -> str:
 def make_console() -> Console:
     """A console on standard output; long lines are not wrapped, so logs stay greppable."""
     return Console(highlight=False, soft_wrap=True)
+
+
+def transient_progress(console: Console) -> Progress:
+    """The commands' progress display: spinner, step, bar, done/total and time taken,
+    cleared when it ends."""
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    return Progress(*columns, console=console, transient=True)
 
 
 @contextmanager
@@ -48,17 +70,10 @@ def progress_bar(console: Console, description: str, total: int) -> Iterator[Cal
     total : int
         Number of steps.
     """
-    columns = (
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
     if not console.is_terminal:  # pipes and logs get no bar (and no stray blank line)
         yield lambda description=None: None
         return
-    with Progress(*columns, console=console, transient=True) as bar:
+    with transient_progress(console) as bar:
         task = bar.add_task(description, total=total)
 
         def advance(description: str | None = None) -> None:
@@ -127,3 +142,13 @@ def print_summary(console: Console, issues: LabelIssues, noise: NoiseEstimate) -
     )
     if len(issues):
         console.print(class_table(issues))
+
+
+def print_tag_summary(console: Console, issues: Any) -> None:
+    """Print how many examples have a suspicious tag, and how many tags look missing and
+    wrong (``issues``: a :class:`labelnoise.multilabel.MultilabelIssues`)."""
+    console.print(
+        f"{len(issues):,} of {issues.mask.shape[0]:,} examples have a suspicious tag: "
+        f"{int(issues.missing.sum()):,} tags look missing, {int(issues.wrong.sum()):,} "
+        "look wrong."
+    )

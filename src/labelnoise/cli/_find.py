@@ -11,7 +11,13 @@ import click
 import numpy as np
 import pandas as pd
 
-from labelnoise.cli._console import literal, make_console, print_summary, progress_bar
+from labelnoise.cli._console import (
+    literal,
+    make_console,
+    print_summary,
+    print_tag_summary,
+    progress_bar,
+)
 from labelnoise.cli._errors import BadInput, translated
 from labelnoise.cli._inputs import (
     FEATURE_METHODS,
@@ -153,11 +159,7 @@ def find(
         )
         issues = find_tag_issues(tag_inputs, method=method)
         write_atomic(out, csv_text(_multilabel_frame(issues)), force=force)
-        console.print(
-            f"{len(issues):,} of {issues.mask.shape[0]:,} examples have a suspicious tag: "
-            f"{int(issues.missing.sum()):,} tags look missing, {int(issues.wrong.sum()):,} "
-            "look wrong."
-        )
+        print_tag_summary(console, issues)
         console.print(f"Wrote {len(issues):,} flagged rows to [bold]{literal(out)}[/].")
         return
     given = tuple(p for p in (labels_path, pred_probs_path, features_path) if p is not None)

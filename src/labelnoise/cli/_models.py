@@ -1,26 +1,30 @@
-"""Default models for ``labelnoise audit``, and the raw examples it embeds.
+"""The models of ``labelnoise audit``, and the raw examples it embeds.
 
-The out-of-sample ``pred_probs`` come from :func:`labelnoise.learn.cross_val_pred_probs`
-(each row predicted by a model that never saw it, so a wrong label cannot be memorised
-and vouched for).
+The models are the entries of the one model registry, :data:`labelnoise.bench.MODELS`,
+that can fit a table; ``--model`` spells their names with hyphens. The out-of-sample
+``pred_probs`` come from :func:`labelnoise.learn.cross_val_pred_probs` (each row predicted
+by a model that never saw it, so a wrong label cannot be memorised and vouched for).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
+
+from labelnoise.bench._models import MODELS, ColumnKinds, ModelEntry
+from labelnoise.cli._errors import BadInput
 
 if TYPE_CHECKING:
     from sklearn.base import BaseEstimator
 
 __all__ = [
-    "MODELS",
-    "PROBE_C",
+    "MODEL_NAMES",
     "SMALL_TABLE_ROWS",
     "Design",
     "Raw",
@@ -30,14 +34,34 @@ __all__ = [
     "embedding_probe",
 ]
 
-#: Inverse regularisation of the logistic-regression probe on pretrained embeddings
-#: (standardized features; 0.05 is the probe of ``docs/audit.md``).
-PROBE_C = 0.05
-
 #: Tables with fewer rows are fitted on one thread (BLAS and OpenMP pools off).
 SMALL_TABLE_ROWS = 20_000
 #: Categorical columns with more distinct values are ordinal for gradient boosting.
 MAX_CATEGORIES = 250
+
+#: ``--model`` name -> registry name, for every registry model that can fit a table
+#: (read-only; ``"auto"`` comes on top).
+MODEL_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        name.replace("_", "-"): name
+        for name, entry in sorted(MODELS.items())
+        if entry.table is not None
+    }
+)
+#: What ``--model auto`` fits on each kind of input: TF-IDF + logistic regression for a
+#: table with text, a logistic-regression probe on embeddings, boosting otherwise.
+_AUTO: Mapping[str, str] = MappingProxyType(
+    {
+        "table": "hist_gradient_boosting",
+        "text": "logistic_regression",
+        "embeddings": "logistic_regression",
+    }
+)
+
+
+def _entry(name: str, inputs: str) -> ModelEntry:
+    """The registry entry of ``--model name`` for ``inputs`` (a key of :data:`_AUTO`)."""
+    return MODELS[_AUTO[inputs] if name == "auto" else MODEL_NAMES[name]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,6 +87,17 @@ class Design:
     few_categories: list[str]
     text: str | None
 
+    @property
+    def kinds(self) -> ColumnKinds:
+        """The columns by kind, as the model registry reads them."""
+        return ColumnKinds(
+            columns=tuple(self.X.columns),
+            numeric=tuple(self.numeric),
+            categorical=tuple(self.categorical),
+            few_categories=tuple(self.few_categories),
+            text=self.text,
+        )
+
 
 def design(frame: pd.DataFrame, features: list[str], text: str | None) -> Design:
     """Split the chosen columns into numeric, categorical and text inputs.
@@ -84,66 +119,32 @@ def design(frame: pd.DataFrame, features: list[str], text: str | None) -> Design
     return Design(X=X, numeric=numeric, categorical=categorical, few_categories=few, text=text)
 
 
-def _gradient_boosting(data: Design) -> BaseEstimator:
-    """Histogram gradient boosting: fast, handles missing values and categories natively."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
+def build_model(name: str, data: Design) -> BaseEstimator:
+    """Build the ``--model`` ``name`` for the table ``data`` (``"auto"`` chooses by the
+    presence of text).
 
-    mask = [column in data.few_categories for column in data.X.columns]
-    return HistGradientBoostingClassifier(
-        categorical_features=mask if any(mask) else None, random_state=0
-    )
-
-
-def _logistic_regression(data: Design) -> BaseEstimator:
-    """Scaled numbers, one-hot categories and TF-IDF text into a logistic regression."""
-    from sklearn.compose import ColumnTransformer
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.impute import SimpleImputer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
-
-    parts: list[tuple[str, object, object]] = []
-    if data.numeric:
-        imputed = make_pipeline(SimpleImputer(strategy="median"), StandardScaler())
-        parts.append(("num", imputed, data.numeric))
-    if data.categorical:
-        parts.append(("cat", OneHotEncoder(handle_unknown="ignore"), data.categorical))
-    if data.text is not None:
-        tfidf = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), max_features=50_000)
-        parts.append(("text", tfidf, data.text))
-    return make_pipeline(ColumnTransformer(parts), LogisticRegression(max_iter=2000))
-
-
-#: Model name -> builder; "auto" picks TF-IDF + logistic regression for text, else boosting.
-MODELS: dict[str, Callable[[Design], BaseEstimator]] = {
-    "hist-gradient-boosting": _gradient_boosting,
-    "logistic-regression": _logistic_regression,
-}
+    Raises
+    ------
+    BadInput
+        When the table has a text column and the model cannot read it.
+    """
+    entry = _entry(name, "table" if data.text is None else "text")
+    if data.text is not None and not entry.reads_text:
+        readers = [n for n, registered in MODEL_NAMES.items() if MODELS[registered].reads_text]
+        raise BadInput(
+            f"--model {name} does not read free text; use --model {' or --model '.join(readers)}"
+            " (TF-IDF) or drop --text."
+        )
+    table = cast("Callable[[ColumnKinds], BaseEstimator]", entry.table)  # see MODEL_NAMES
+    return table(data.kinds)
 
 
 def embedding_probe(name: str) -> BaseEstimator:
-    """The probe fitted on pretrained embeddings: standardized logistic regression by default.
-
-    A linear probe is the standard read-out of a frozen encoder: fast, hard to overfit,
-    and its probabilities are calibrated well enough for confident learning.
-    """
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    if name == "hist-gradient-boosting":
-        from sklearn.ensemble import HistGradientBoostingClassifier
-
-        return HistGradientBoostingClassifier(random_state=0)
-    return make_pipeline(StandardScaler(), LogisticRegression(C=PROBE_C, max_iter=1000))
-
-
-def build_model(name: str, data: Design) -> BaseEstimator:
-    """Build the named model for ``data`` (``"auto"`` chooses by the presence of text)."""
-    if name == "auto":
-        name = "logistic-regression" if data.text is not None else "hist-gradient-boosting"
-    return MODELS[name](data)
+    """The ``--model`` ``name`` on pretrained embeddings (``"auto"``: a standardized
+    logistic-regression probe)."""
+    entry = _entry(name, "embeddings")
+    build = entry.embeddings if entry.embeddings is not None else entry.build
+    return cast("Callable[[], BaseEstimator]", build)()  # table models are trained ones
 
 
 @dataclass(frozen=True, eq=False)

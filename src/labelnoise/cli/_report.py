@@ -9,7 +9,13 @@ from typing import Any, cast
 import click
 import numpy as np
 
-from labelnoise.cli._console import literal, make_console, print_summary, progress_bar
+from labelnoise.cli._console import (
+    literal,
+    make_console,
+    print_summary,
+    print_tag_summary,
+    progress_bar,
+)
 from labelnoise.cli._errors import BadInput, translated, warn
 from labelnoise.cli._find import (
     TagInputs,
@@ -198,11 +204,7 @@ def report(
             top=top,
         )
         write_atomic(out, html, force=force)
-        console.print(
-            f"{len(issues):,} of {issues.mask.shape[0]:,} examples have a suspicious tag: "
-            f"{int(issues.missing.sum()):,} tags look missing, {int(issues.wrong.sum()):,} "
-            "look wrong."
-        )
+        print_tag_summary(console, issues)
         _print_written(console, out, html, n_missing)
         return
     extra_inputs = [p for p in (features_path, *extras.paths) if p is not None]

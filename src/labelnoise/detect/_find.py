@@ -39,7 +39,7 @@ from labelnoise.detect._registry import (
 from labelnoise.detect._result import LabelIssues
 from labelnoise.scores._scores import quality_scores
 
-__all__ = ["FilterMethod", "RankBy", "find_label_issues"]
+__all__ = ["FilterMethod", "RankBy", "check_removals", "find_label_issues"]
 
 MixtureKind = Literal["gaussian", "beta"]
 RankBy = Literal["self_confidence", "normalized_margin", "confidence_weighted_entropy"] | None
@@ -50,7 +50,12 @@ _RANK_BY = (None, "self_confidence", "normalized_margin", "confidence_weighted_e
 _FUNC = "find_label_issues"
 
 
-def _check_removals(value: Any, n_classes: int, method: str) -> list[int] | None:
+def check_removals(
+    value: Any, n_classes: int, method: str, *, unit: str = "class"
+) -> list[int] | None:
+    """Check ``num_to_remove_per_class``: None, or ``n_classes`` non-negative integers
+    (one per ``unit``: a class here, a tag in ``labelnoise.multilabel``), with a method
+    of :data:`PRUNE_METHODS` only."""
     if value is None:
         return None
     if method not in PRUNE_METHODS:
@@ -63,7 +68,7 @@ def _check_removals(value: Any, n_classes: int, method: str) -> list[int] | None
     if counts.shape != (n_classes,) or counts.dtype.kind not in "iu" or np.any(counts < 0):
         raise InputError(
             "num_to_remove_per_class",
-            f"expected {n_classes} non-negative integers (one per class), got {value!r}.",
+            f"expected {n_classes} non-negative integers (one per {unit}), got {value!r}.",
         )
     return [int(c) for c in counts]
 
@@ -134,7 +139,7 @@ def _confident_issues(
             chunk_size=chunk_size,
             n_jobs=n_jobs,
         )
-    removals = _check_removals(num_to_remove_per_class, problem.n_classes, spec.name)
+    removals = check_removals(num_to_remove_per_class, problem.n_classes, spec.name)
     stats = confident_pass(problem)
     mask = spec.function(problem, stats, Pruning(frac_noise, removals, min_examples_per_class))
     score_method = rank_by or spec.score
@@ -320,7 +325,7 @@ def find_label_issues(
             num_to_remove_per_class=num_to_remove_per_class,
             min_examples_per_class=min_examples_per_class,
         )
-    _check_removals(num_to_remove_per_class, 0, method)
+    check_removals(num_to_remove_per_class, 0, method)
     rng = check_random_state(random_state, func=_FUNC)
     inputs = resolve_inputs(
         labels,

@@ -27,13 +27,16 @@ __all__ = [
     "CONFIDENT_LEARNING",
     "METHODS",
     "PRUNE_METHODS",
+    "ConfidentLearningMethod",
     "DetectionMethod",
     "FilterMethod",
     "Need",
     "method_names",
 ]
 
-FilterMethod = Literal[
+#: cleanlab 2.9.0's seven filters (the ``confident_learning=True`` entries), which
+#: ``labelnoise.multilabel`` also runs on each tag.
+ConfidentLearningMethod = Literal[
     "prune_by_noise_rate",
     "prune_by_class",
     "both",
@@ -41,6 +44,9 @@ FilterMethod = Literal[
     "predicted_neq_given",
     "low_normalized_margin",
     "low_self_confidence",
+]
+FilterMethod = Literal[
+    ConfidentLearningMethod,
     "auto",
     "small_loss",
     "knn",

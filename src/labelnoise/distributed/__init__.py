@@ -7,9 +7,9 @@ default), one task per row chunk, and the results are exactly the in-memory ones
 per-row vectors (label codes, self-confidences, flags) and small per-chunk summaries move
 between the client and the workers, never the ``(n, K)`` matrix; see docs/distributed.md.
 
-This subpackage is the only place that imports dask.
+This subpackage is the only place that imports dask. It has no public names of its own:
+the row reader it provides (``_rows.dask_rows``) is picked by the validation of
+``pred_probs`` when it sees a Dask array.
 """
 
-from labelnoise.distributed._rows import DaskRows, dask_rows
-
-__all__ = ["DaskRows", "dask_rows"]
+__all__: list[str] = []

@@ -3,55 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
-from labelnoise._errors import InputError
 from labelnoise._validation import check_choice, check_fraction, check_int
+from labelnoise.detect._find import check_removals
+from labelnoise.detect._registry import ConfidentLearningMethod
 from labelnoise.detect._select import smallest_k
 from labelnoise.multilabel._inputs import MultilabelProblem, check_multilabel_problem
 from labelnoise.multilabel._quality import ScoreOptions, check_score_options
 from labelnoise.multilabel._result import MultilabelIssues
 from labelnoise.multilabel._scores import Aggregation, tag_scores
-from labelnoise.multilabel._tags import PRUNE_METHODS, TAG_METHODS, tag_flags
+from labelnoise.multilabel._tags import TAG_METHODS, tag_flags
 from labelnoise.scores import ScoreMethod
 
 __all__ = ["MultilabelMethod", "find_label_issues", "problem_issues"]
 
-MultilabelMethod = Literal[
-    "prune_by_noise_rate",
-    "prune_by_class",
-    "both",
-    "confident_learning",
-    "predicted_neq_given",
-    "low_normalized_margin",
-    "low_self_confidence",
-]
+#: The single-label confident-learning methods, each run on every tag.
+MultilabelMethod = ConfidentLearningMethod
 _RANKED = ("low_normalized_margin", "low_self_confidence")
 _FUNC = "find_label_issues"
 #: The reference's score for the ``low_*`` methods' selection, whatever ``rank_by`` says.
 _SELECTION_SCORE = ScoreOptions("self_confidence", "exponential_moving_average", 0.8, 0.1, False)
 #: The score of :func:`find_label_issues`'s defaults.
 _DEFAULT_SCORE = ScoreOptions("self_confidence", "softmin", 0.8, 0.2, False)
-
-
-def _check_removals(value: Any, n_classes: int, method: str) -> list[int] | None:
-    if value is None:
-        return None
-    if method not in PRUNE_METHODS:
-        raise InputError(
-            "num_to_remove_per_class",
-            f"is only supported with method in {PRUNE_METHODS}, got method={method!r}; "
-            "drop num_to_remove_per_class or use method='prune_by_class'.",
-        )
-    counts = np.asarray(value)
-    if counts.shape != (n_classes,) or counts.dtype.kind not in "iu" or np.any(counts < 0):
-        raise InputError(
-            "num_to_remove_per_class",
-            f"expected {n_classes} non-negative integers (one per tag), got {value!r}.",
-        )
-    return [int(c) for c in counts]
 
 
 def _ranked_flags(problem: MultilabelProblem) -> tuple[np.ndarray, np.ndarray]:
@@ -169,7 +145,7 @@ def find_label_issues(
         method_name="rank_by",
     )
     problem = check_multilabel_problem(labels, pred_probs, classes=classes)
-    removals = _check_removals(num_to_remove_per_class, problem.n_classes, method)
+    removals = check_removals(num_to_remove_per_class, problem.n_classes, method, unit="tag")
     if method in _RANKED:
         mask, per_tag = _ranked_flags(problem)
     else:

@@ -12,13 +12,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from labelnoise.detect._registry import PRUNE_METHODS
 from labelnoise.multilabel._binary import binary_tag, flag_tag
 from labelnoise.multilabel._inputs import MultilabelProblem
 from labelnoise.multilabel._scores import tag_columns
 
-__all__ = ["PRUNE_METHODS", "TAG_METHODS", "calibrated_joints", "tag_flags"]
+__all__ = ["TAG_METHODS", "calibrated_joints", "tag_flags"]
 
-PRUNE_METHODS = ("prune_by_noise_rate", "prune_by_class", "both")
 #: Methods decided tag by tag (the others rank examples by their aggregated score).
 TAG_METHODS = (*PRUNE_METHODS, "confident_learning", "predicted_neq_given")
 
