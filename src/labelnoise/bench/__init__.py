@@ -41,13 +41,12 @@ from labelnoise.bench._detectors import (
 from labelnoise.bench._metrics import DetectionMetrics, detection_metrics
 from labelnoise.bench._models import MODELS, ColumnKinds, ModelEntry
 from labelnoise.bench._multilabel import (
-    MULTILABEL_DETECTORS,
     MULTILABEL_NOISE,
     MultilabelBenchConfig,
-    MultilabelComparison,
-    compare_multilabel,
     run_multilabel_benchmark,
 )
+from labelnoise.bench._multilabel_compare import MultilabelComparison, compare_multilabel
+from labelnoise.bench._multilabel_detectors import MULTILABEL_DETECTORS
 from labelnoise.bench._presets import config_names, load_config
 from labelnoise.bench._report import detector_report
 from labelnoise.bench._run import COLUMNS, Progress, run_benchmark

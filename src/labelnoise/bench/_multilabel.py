@@ -7,6 +7,11 @@ Noise (:func:`labelnoise.simulate.tag_noise`): ``missing`` drops 20% of the pres
 each. Models are one-vs-rest and cross-validated on the noisy tags. An example is noisy
 when any of its tags changed; every detector is scored against that by
 :func:`labelnoise.bench.detection_metrics`.
+
+This module runs it: the config, one unit per setting (data, noise, seed, model; cached
+as :func:`labelnoise.bench.run_benchmark` caches its units) and the loop over them. The
+detectors and their scoring are in ``_multilabel_detectors``, the comparison of two of
+them in ``_multilabel_compare``.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 import re
 import time
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -25,25 +30,12 @@ import pandas as pd
 
 from labelnoise._errors import InputError
 from labelnoise.bench._cache import Cached, load_cached, save_cached
-from labelnoise.bench._metrics import detection_metrics
 from labelnoise.bench._models import build_model, model_key
+from labelnoise.bench._multilabel_detectors import MULTILABEL_DETECTORS, detector_rows
 from labelnoise.bench._run import Progress
-from labelnoise.multilabel import (
-    Aggregation,
-    MultilabelIssues,
-    find_label_issues,
-    label_quality_scores,
-)
 from labelnoise.simulate import tag_noise
 
-__all__ = [
-    "MULTILABEL_DETECTORS",
-    "MULTILABEL_NOISE",
-    "MultilabelBenchConfig",
-    "MultilabelComparison",
-    "compare_multilabel",
-    "run_multilabel_benchmark",
-]
+__all__ = ["MULTILABEL_NOISE", "MultilabelBenchConfig", "run_multilabel_benchmark"]
 
 #: Noise setting -> (share of the present tags dropped, absent tags added as a share of
 #: the present tags' count).
@@ -51,63 +43,6 @@ MULTILABEL_NOISE: Mapping[str, tuple[float, float]] = MappingProxyType(
     {"missing": (0.2, 0.0), "wrong": (0.0, 0.1), "mixed": (0.1, 0.05)}
 )
 _SYNTHETIC = re.compile(r"synthetic_k([1-9][0-9]*)")
-#: The reference's aggregation.
-_EMA: Aggregation = "exponential_moving_average"
-
-#: A detector's ranking score: ``(tags, pred_probs, default issues) -> (n,) scores``,
-#: lower = more likely noisy. Its flags are always ``find_label_issues``'s (per-tag
-#: confident learning, which no aggregation changes).
-MultilabelDetector = Callable[[np.ndarray, np.ndarray, MultilabelIssues], np.ndarray]
-
-
-def _scores(**options: Any) -> MultilabelDetector:
-    def detector(tags: np.ndarray, probs: np.ndarray, issues: MultilabelIssues) -> np.ndarray:
-        return label_quality_scores(tags, probs, **options)
-
-    return detector
-
-
-def _flagged_first(**options: Any) -> MultilabelDetector:
-    """Examples with more flagged tags first, then by the score: ``score - flagged tags``
-    (scores lie in [0, 1])."""
-
-    def detector(tags: np.ndarray, probs: np.ndarray, issues: MultilabelIssues) -> np.ndarray:
-        flagged = issues.tag_issues.sum(axis=1)
-        return label_quality_scores(tags, probs, **options) - flagged
-
-    return detector
-
-
-def _default(tags: np.ndarray, probs: np.ndarray, issues: MultilabelIssues) -> np.ndarray:
-    return np.asarray(issues.scores)
-
-
-def _ema_softmin_mean(tags: np.ndarray, probs: np.ndarray, issues: MultilabelIssues) -> np.ndarray:
-    """The mean of the reference's moving average and the default softmin."""
-    ema = label_quality_scores(tags, probs, aggregation=_EMA)
-    return np.asarray((ema + issues.scores) / 2)
-
-
-#: Detector name -> ranking score. ``default`` is ``find_label_issues``'s own (softmin at
-#: temperature 0.2), ``ema`` the reference's (moving average, alpha 0.8).
-MULTILABEL_DETECTORS: Mapping[str, MultilabelDetector] = MappingProxyType(
-    {
-        "default": _default,
-        "ema": _scores(aggregation=_EMA),
-        "ema_a0.5": _scores(aggregation=_EMA, alpha=0.5),
-        "ema_a0.95": _scores(aggregation=_EMA, alpha=0.95),
-        "softmin_t0.05": _scores(aggregation="softmin", temperature=0.05),
-        "softmin_t0.1": _scores(aggregation="softmin", temperature=0.1),
-        "softmin_t0.3": _scores(aggregation="softmin", temperature=0.3),
-        "min": _scores(aggregation="min"),
-        "likelihood": _scores(aggregation="likelihood"),
-        "adjusted_ema": _scores(aggregation=_EMA, adjust_pred_probs=True),
-        "adjusted_softmin": _scores(aggregation="softmin", adjust_pred_probs=True),
-        "flagged_first": _flagged_first(),
-        "flagged_first_ema": _flagged_first(aggregation=_EMA),
-        "ema_softmin_mean": _ema_softmin_mean,
-    }
-)
 
 
 def _default_models() -> tuple[Any, ...]:
@@ -265,55 +200,6 @@ def _unit(
     return entry
 
 
-def _reference(tags: np.ndarray, probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """cleanlab's ``multilabel_classification`` defaults: flags and scores."""
-    from cleanlab.multilabel_classification import filter as ref_filter
-    from cleanlab.multilabel_classification import rank as ref_rank
-
-    lists = [np.flatnonzero(row).tolist() for row in tags]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        mask = ref_filter.find_label_issues(lists, probs, n_jobs=1)
-        scores = ref_rank.get_label_quality_scores(lists, probs)
-    return np.asarray(mask, dtype=bool), np.asarray(scores, dtype=np.float64)
-
-
-def _metrics_row(mask: np.ndarray, scores: np.ndarray, flipped: np.ndarray) -> dict[str, Any]:
-    metrics = detection_metrics(mask, scores, flipped)
-    lowest = np.zeros(mask.shape[0], dtype=bool)
-    lowest[np.argsort(scores, kind="stable")[: metrics.n_flagged]] = True
-    return {
-        "n_flagged": metrics.n_flagged,
-        "precision": metrics.precision,
-        "recall": metrics.recall,
-        "f1": metrics.f1,
-        "f1_lowest": detection_metrics(lowest, scores, flipped).f1,
-        "auroc": metrics.auroc,
-        "auprc": metrics.auprc,
-    }
-
-
-def _detector_rows(
-    entry: Cached, base: dict[str, Any], config: MultilabelBenchConfig
-) -> list[dict[str, Any]]:
-    tags = np.asarray(entry.labels, dtype=bool)
-    probs, flipped = entry.pred_probs, entry.is_flipped
-    issues = find_label_issues(tags, probs)
-    same: bool | None = None
-    rows = []
-    if config.reference:
-        ref_mask, ref_scores = _reference(tags, probs)
-        same = bool(np.array_equal(ref_mask, issues.mask))
-        rows.append(
-            {**base, "detector": "reference", **_metrics_row(ref_mask, ref_scores, flipped)}
-        )
-    for name in config.detectors:
-        scores = MULTILABEL_DETECTORS[name](tags, probs, issues)
-        metrics = _metrics_row(issues.mask, scores, flipped)
-        rows.append({**base, "detector": name, **metrics, "matches_reference": same})
-    return rows
-
-
 def run_multilabel_benchmark(
     config: MultilabelBenchConfig,
     *,
@@ -386,81 +272,9 @@ def run_multilabel_benchmark(
             "noise_rate": float(np.mean(entry.is_flipped)),
             "pred_probs_seconds": entry.seconds,
         }
-        rows.extend(_detector_rows(entry, base, config))
+        rows.extend(
+            detector_rows(entry, base, detectors=config.detectors, reference=config.reference)
+        )
     if progress is not None:
         progress(len(todo), len(todo), "done")
     return pd.DataFrame(rows)
-
-
-@dataclass(frozen=True)
-class MultilabelComparison:
-    """One detector against another, per setting (data, noise, model).
-
-    Attributes
-    ----------
-    table : DataFrame
-        One row per setting, means over the seeds: noise_rate, auroc and f1 of each,
-        and their ratios (candidate / baseline).
-    auroc_wins, f1_wins : float
-        Share of the settings where the candidate is at least as good as the baseline.
-    """
-
-    table: pd.DataFrame
-    auroc_wins: float
-    f1_wins: float
-
-
-def compare_multilabel(
-    frame: pd.DataFrame,
-    candidate: str,
-    *,
-    baseline: str = "reference",
-    seeds: tuple[int, ...] | None = None,
-    f1: str = "f1",
-) -> MultilabelComparison:
-    """Put two detectors of :func:`run_multilabel_benchmark` side by side.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        From :func:`run_multilabel_benchmark`.
-    candidate, baseline : str
-        Detector names in ``frame`` (``"reference"`` needs a run with ``reference=True``).
-    seeds : tuple of int, optional
-        Only these seeds (e.g. the held-out ones). Default: all.
-    f1 : {"f1", "f1_lowest"}, default "f1"
-        Which F1 to compare.
-
-    Returns
-    -------
-    MultilabelComparison
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from labelnoise.bench import compare_multilabel
-    >>> frame = pd.DataFrame({"data": "d", "noise": "missing", "model": "m", "seed": 0,
-    ...     "noise_rate": 0.3, "detector": ["a", "b"], "auroc": [0.7, 0.8], "f1": [0.5, 0.5]})
-    >>> result = compare_multilabel(frame, "b", baseline="a")
-    >>> result.auroc_wins, result.f1_wins, result.table["auroc_ratio"].round(3).tolist()
-    (1.0, 1.0, [1.143])
-    """
-    for name in (candidate, baseline):
-        if name not in set(frame["detector"]):
-            raise InputError(
-                "candidate" if name == candidate else "baseline",
-                f"no rows of detector {name!r} in frame; it has {sorted(set(frame['detector']))}.",
-            )
-    rows = frame if seeds is None else frame[frame["seed"].isin(seeds)]
-    keys = ["data", "noise", "model"]
-    means = rows.groupby([*keys, "detector"])[["auroc", f1]].mean().unstack("detector")
-    table = pd.DataFrame({"noise_rate": rows.groupby(keys)["noise_rate"].mean()})
-    for metric, column in (("auroc", "auroc"), ("f1", f1)):
-        table[f"{metric}_{baseline}"] = means[column][baseline]
-        table[f"{metric}_{candidate}"] = means[column][candidate]
-        table[f"{metric}_ratio"] = means[column][candidate] / means[column][baseline]
-    return MultilabelComparison(
-        table=table.reset_index(),
-        auroc_wins=float((table[f"auroc_{candidate}"] >= table[f"auroc_{baseline}"]).mean()),
-        f1_wins=float((table[f"f1_{candidate}"] >= table[f"f1_{baseline}"]).mean()),
-    )

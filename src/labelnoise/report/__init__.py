@@ -15,11 +15,11 @@ jinja2 renders the page (autoescaping every value that comes from the data) and 
 draws the heatmap; both are imported only when this subpackage is.
 """
 
-from labelnoise.report._multilabel import (
+from labelnoise.report._multilabel import multilabel_report
+from labelnoise.report._multilabel_summary import (
     MultilabelSummary,
     TagIssueRow,
     TagRow,
-    multilabel_report,
     summarize_multilabel,
 )
 from labelnoise.report._render import Images, Report, render_report

@@ -1,10 +1,12 @@
-"""A classifier head (linear or 2-layer MLP) trained on frozen features through label noise."""
+"""A classifier head (linear or 2-layer MLP) trained on frozen features through label noise.
+
+This module is the scikit-learn estimator: its options (the losses and strategies by
+name), their validation, the held-out split and standardization, and prediction. The
+training loop itself is :class:`labelnoise.torch._head_training.HeadTrainer`.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import copy
-import itertools
 import math
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
@@ -20,10 +22,8 @@ from torch import nn
 from labelnoise._errors import InputError
 from labelnoise._options import check_choice, check_int
 from labelnoise._random import check_random_state
-from labelnoise.torch._anv import ANVOptimizer
 from labelnoise.torch._checks import check_range, check_transition_matrix
-from labelnoise.torch._coteaching import CoTeaching
-from labelnoise.torch._selection import forget_rate_schedule, small_loss_selection
+from labelnoise.torch._head_training import HeadTrainer
 from labelnoise.torch.losses import (
     APLLoss,
     BackwardCorrectionLoss,
@@ -240,7 +240,8 @@ class NoisyHeadClassifier(ClassifierMixin, BaseEstimator):
         gen = torch.Generator().manual_seed(int(rng.integers(2**62)))
         x = torch.from_numpy(self._standardize(X))
         labels = torch.from_numpy(codes.astype(np.int64))
-        self.model_, self.validation_scores_, self.best_epoch_ = _Trainer(self, t, gen).run(
+        loss = HEAD_LOSSES[self.loss](len(fit_rows), self.classes_.shape[0], t)
+        self.model_, self.validation_scores_, self.best_epoch_ = HeadTrainer(self, loss, gen).run(
             x, labels, weights, fit_rows, val_rows
         )
         return self
@@ -300,122 +301,3 @@ class NoisyHeadClassifier(ClassifierMixin, BaseEstimator):
         """Predicted labels (m,)."""
         proba = self.predict_proba(X)
         return self.classes_[proba.argmax(axis=1)]
-
-
-def _make_head(d: int, hidden: int, k: int, gen: torch.Generator) -> nn.Sequential:
-    """Linear or Linear-ReLU-Linear, initialised as torch does but from ``gen``."""
-    sizes = [d, k] if hidden == 0 else [d, hidden, k]
-    layers: list[nn.Module] = []
-    for i, (a, b) in enumerate(itertools.pairwise(sizes)):
-        if i > 0:
-            layers.append(nn.ReLU())
-        layer = nn.Linear(a, b)
-        bound = 1.0 / math.sqrt(a)
-        with torch.no_grad():
-            nn.init.uniform_(layer.weight, -bound, bound, generator=gen)
-            nn.init.uniform_(layer.bias, -bound, bound, generator=gen)
-        layers.append(layer)
-    return nn.Sequential(*layers)
-
-
-class _Trainer:
-    """One fit: heads, optimizers, schedule, epoch loop, and the epoch kept."""
-
-    def __init__(self, clf: NoisyHeadClassifier, t: torch.Tensor | None, gen: torch.Generator):
-        self.clf, self.t, self.gen = clf, t, gen
-        self.forget_rate = 0.0 if clf.forget_rate is None else float(clf.forget_rate)
-        self.anv: ANVOptimizer | None = None
-
-    def _optimizer(self, head: nn.Module, total_steps: int) -> tuple[Any, Any]:
-        clf = self.clf
-        opt = torch.optim.AdamW(head.parameters(), lr=clf.lr, weight_decay=clf.weight_decay)
-        sched = torch.optim.lr_scheduler.LambdaLR(
-            opt, lambda s: 0.5 * (1.0 + math.cos(math.pi * min(s, total_steps) / total_steps))
-        )
-        return opt, sched
-
-    def run(
-        self,
-        x: torch.Tensor,
-        y: torch.Tensor,
-        w: torch.Tensor | None,
-        fit_rows: np.ndarray,
-        val_rows: np.ndarray,
-    ) -> tuple[nn.Sequential, np.ndarray, int]:
-        clf, n, k = self.clf, len(fit_rows), _n_classes(self.clf)
-        heads = [
-            _make_head(x.shape[1], clf.hidden, k, self.gen)
-            for _ in range(2 if clf.strategy == "coteaching" else 1)
-        ]
-        batch = min(clf.batch_size, n)
-        pairs = [self._optimizer(h, clf.epochs * math.ceil(n / batch)) for h in heads]
-        step = self._stepper(heads, [p[0] for p in pairs], HEAD_LOSSES[clf.loss](n, k, self.t))
-        xf, yf = x[fit_rows], y[fit_rows]
-        wf = None if w is None else w[fit_rows]
-        scores: list[float] = []
-        best, best_state = clf.epochs, heads[0].state_dict()
-        for epoch in range(clf.epochs):
-            rate = self._rate(epoch)
-            for h in heads:
-                h.train()
-            perm = torch.randperm(n, generator=self.gen)
-            for start in range(0, n, batch):
-                idx = perm[start : start + batch]
-                step(xf[idx], yf[idx], None if wf is None else wf[idx], idx, rate)
-                for _, sched in pairs:
-                    sched.step()
-            if len(val_rows):
-                with self._clean_weights(), torch.no_grad():
-                    scores.append(_accuracy(heads[0], x[val_rows], y[val_rows]))
-                    if scores[-1] > max(scores[:-1], default=-1.0):
-                        best, best_state = epoch + 1, copy.deepcopy(heads[0].state_dict())
-        if self.anv is not None:
-            self.anv.remove_noise()
-        heads[0].load_state_dict(best_state)
-        return heads[0].eval(), np.array(scores), best
-
-    def _rate(self, epoch: int) -> float:
-        clf = self.clf
-        if clf.strategy == "plain":
-            return 0.0
-        ramp = max(1, clf.epochs // 3)
-        return forget_rate_schedule(epoch, forget_rate=self.forget_rate, num_gradual=ramp)
-
-    def _stepper(self, heads: list[nn.Sequential], opts: list[Any], loss: nn.Module) -> Any:
-        clf = self.clf
-        if clf.strategy == "coteaching":
-            ct = CoTeaching(
-                heads[0], heads[1], opts[0], opts[1], forget_rate=self.forget_rate, loss=loss
-            )
-            return lambda xb, yb, wb, idx, rate: ct.step(xb, yb, forget_rate=rate)
-        head, opt = heads[0], opts[0]
-        if clf.variability > 0:
-            opt = self.anv = ANVOptimizer(opt, variability=clf.variability, generator=self.gen)
-        elr = clf.loss == "elr"
-
-        def step(xb: torch.Tensor, yb: torch.Tensor, wb: Any, idx: torch.Tensor, rate: float):
-            per = loss(head(xb), yb, idx) if elr else loss(head(xb), yb)
-            if wb is None:
-                wb = torch.ones_like(per)
-            if clf.strategy == "small_loss":
-                keep = small_loss_selection(per, forget_rate=rate)
-                per, wb = per[keep], wb[keep]
-            value = (per * wb).sum() / wb.sum().clamp_min(1e-12)
-            opt.zero_grad(set_to_none=True)
-            value.backward()
-            opt.step()
-
-        return step
-
-    def _clean_weights(self) -> contextlib.AbstractContextManager[Any]:
-        return self.anv.clean() if self.anv is not None else contextlib.nullcontext()
-
-
-def _n_classes(clf: NoisyHeadClassifier) -> int:
-    """Number of classes of a classifier being fitted."""
-    return int(clf.classes_.shape[0])
-
-
-def _accuracy(head: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
-    head.eval()
-    return float((head(x).argmax(dim=1) == y).float().mean())
