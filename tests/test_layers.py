@@ -4,11 +4,14 @@
   declares in its ``__all__``, and never through an underscore name: what crosses a
   subpackage boundary is a declared interface, so a private helper can change freely.
 * Every module that others import from declares ``__all__``.
+* Layering is one-way: a package imports only packages in its own row of
+  docs/architecture.md's table or above it (one lazy exception, listed below).
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -91,3 +94,34 @@ def test_shared_core_is_top_level(module):
     """The confident pass and the random-state helper are package-level core modules."""
     assert module in MODULES
     assert _declared(module)
+
+
+def _layers() -> dict[str, int]:
+    """Each package's row in docs/architecture.md's table: the layering the doc promises."""
+    doc = (SRC.parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = [line.split("|") for line in doc.splitlines() if line.startswith("| ")]
+    packages = [re.findall(r"`([\w.]+)`", cells[2]) for cells in rows[1:] if len(cells) > 3]
+    return {name: rank for rank, names in enumerate(packages) for name in names}
+
+
+#: Imports that run only when needed and go down the layers: validation reads a Dask
+#: array through ``distributed``'s row reader.
+LAZY_EXCEPTIONS = {("labelnoise._validation._pred_probs", "labelnoise.distributed._rows")}
+
+
+def test_layering_is_one_way():
+    layers = _layers()
+    units = {_subpackage(m) or m.split(".")[-1] for m in MODULES} - {"labelnoise", "__main__"}
+    assert units <= set(layers), (
+        f"packages missing from docs/architecture.md: {units - set(layers)}"
+    )
+    upward = []
+    for module, path in MODULES.items():
+        unit = _subpackage(module)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                target = _subpackage(node.module) if node.module.startswith("labelnoise.") else ""
+                if unit in layers and target in layers and layers[target] > layers[unit]:
+                    if (module, node.module) not in LAZY_EXCEPTIONS:
+                        upward.append(f"{module} imports {node.module}")
+    assert upward == []

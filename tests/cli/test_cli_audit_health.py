@@ -189,6 +189,32 @@ def test_a_failing_check_keeps_issues_and_report(table, tmp_path, run, monkeypat
     assert "not checked: the graph broke" in (out / "report.html").read_text()
 
 
+def test_a_failed_health_write_keeps_the_checks_in_the_report(
+    table, tmp_path, run, monkeypatch, one_line_error
+):
+    import labelnoise.cli._audit_outputs as outputs
+
+    real = outputs.write_atomic
+
+    def write(path, text, **kwargs):
+        if path.name == "health_rows.csv":
+            raise OSError("disk full")
+        return real(path, text, **kwargs)
+
+    monkeypatch.setattr(outputs, "write_atomic", write)
+    out = tmp_path / "out"
+    result = run("audit", table, "--label", "y", "--cv", "3", "--out", out)
+    one_line_error(
+        result,
+        "the health results could not be written (disk full)",
+        "health_rows.csv was not written",
+        code=1,
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["health.csv", "issues.csv", "report.html"]
+    page = (out / "report.html").read_text()
+    assert "not checked" not in page and 'class="health-summary"' in page
+
+
 @pytest.mark.parametrize(
     ("columns", "checks"), [(2, "duplicates"), (1, "duplicates"), (1, "duplicates,outliers")]
 )

@@ -56,10 +56,19 @@ ERRORS = {
 }
 
 
-def test_methods_are_posterior_and_the_registry():
+def test_methods_are_posterior_and_the_registry_without_features():
     with pytest.raises(InputError, match="'method' parameter of CleanClassifier") as error:
         fit(method="magic")
-    assert all(f"'{name}'" in str(error.value) for name in ("posterior", *METHODS))
+    usable = [name for name, m in METHODS.items() if m.features != "required"]
+    assert all(f"'{name}'" in str(error.value) for name in ("posterior", *usable))
+    assert "'knn'" not in str(error.value)
+
+
+@pytest.mark.parametrize("method", ["knn", "linear_separation", "linear_separation_small_loss"])
+def test_feature_methods_are_refused_before_fitting(method):
+    """CleanClassifier cannot pass features, so these fail at once, not after K fits."""
+    with pytest.raises(InputError, match=rf"must be one of .*Got '{method}' instead"):
+        fit(method=method)
 
 
 @pytest.mark.parametrize("name", list(ERRORS))

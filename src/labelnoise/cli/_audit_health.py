@@ -186,20 +186,27 @@ def write_health(
     data: Path,
 ) -> tuple[HealthReport | None, str]:
     """Run the checks and write health.csv and health_rows.csv; the report and the line
-    of its details on them. A failed check loses neither issues.csv nor the report."""
+    of its details on them. A failed check loses neither issues.csv nor the report, and a
+    failed write keeps the checks' results in the report."""
+    claimed = [path for path in (files.health, files.rows) if path is not None]
     try:
         health = data_health(loaded, inputs, features, checks, seed)
         flagged = health.flagged_rows()
         insert_images(flagged, 2, flagged["row"].to_numpy(), loaded, data)
+    except Exception as error:
+        files.failed.append(
+            f"the health checks failed ({reason(error)}); {listing(claimed)} "
+            f"{'was' if len(claimed) == 1 else 'were'} not written"
+        )
+        return None, f"not checked: {reason(error)}"
+    try:
         for path, frame in ((files.health, health.summary()), (files.rows, flagged)):
             if path is not None:  # both claimed: this step runs unless --checks none
                 files.write(path, csv_text(frame))
-        return health, health_inputs(loaded, features)
     except Exception as error:
-        claimed = [path for path in (files.health, files.rows) if path is not None]
         lost = [path for path in claimed if path not in files.written]
         files.failed.append(
-            f"the health checks failed ({reason(error)}); {listing(lost)} "
+            f"the health results could not be written ({reason(error)}); {listing(lost)} "
             f"{'was' if len(lost) == 1 else 'were'} not written"
         )
-        return None, f"not checked: {reason(error)}"
+    return health, health_inputs(loaded, features)

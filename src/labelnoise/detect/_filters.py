@@ -2,8 +2,10 @@
 
 Each filter is a function ``(problem, stats, pruning) -> mask`` over the validated
 problem and its :class:`~labelnoise._pass.ConfidentPass`; the registry
-(:mod:`._registry`) names them and ``find_label_issues`` ranks what they flag. None flags
-an example whose given label is (within 1e-6) the model's top class.
+(:mod:`._registry`) names them and ``find_label_issues`` ranks what they flag. The five
+count-based filters never flag an example whose given label is (within 1e-6) the model's
+top class; ``low_normalized_margin`` and ``low_self_confidence`` take the lowest scores
+whatever their class, as the reference does.
 """
 
 from __future__ import annotations

@@ -140,7 +140,7 @@ def find_duplicates(
     n_neighbors = check_int(n_neighbors, name="n_neighbors", func=func, minimum=1)
     rng = check_random_state(random_state, func=func)
     if isinstance(features, NeighborGraph):
-        if features.n_features < MIN_COSINE_COLUMNS:
+        if features.n_features is not None and features.n_features < MIN_COSINE_COLUMNS:
             raise InputError(
                 "features",
                 f"is a NeighborGraph of {features.n_features} column(s); in fewer than "

@@ -49,15 +49,16 @@ class NeighborGraph:
         Their cosine similarities.
     exact : bool
         Whether the search was exact (else the approximate index).
-    n_features : int
+    n_features : int or None
         Columns of the features it was built from (in fewer than 3, duplicates need the
-        values themselves: see :func:`find_duplicates`).
+        values themselves: see :func:`find_duplicates`); None when unknown (a graph built
+        by hand), which is trusted to come from enough columns.
     """
 
     indices: np.ndarray
     similarity: np.ndarray
     exact: bool
-    n_features: int
+    n_features: int | None = None
 
     def __post_init__(self) -> None:
         self.indices.setflags(write=False)

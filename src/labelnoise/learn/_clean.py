@@ -33,7 +33,12 @@ __all__ = ["CleanClassifier", "Handling"]
 Handling = Literal["relabel", "prune", "reweight"]
 _OWNER = "CleanClassifier"
 _HANDLINGS = ("relabel", "prune", "reweight")
-_CLEAN_METHODS = ("posterior", *METHODS)
+#: "posterior" and the detection methods that need no features (CleanClassifier has no
+#: way to pass them).
+_CLEAN_METHODS = (
+    "posterior",
+    *(name for name, method in METHODS.items() if method.features != "required"),
+)
 #: Input tags that follow the inner estimator: X goes to it as given, so it decides what
 #: kinds of X work (sparse, NaN, ...). ``pairwise`` does not: folds index rows only.
 _INNER_INPUT_TAGS = ("sparse", "allow_nan", "positive_only", "categorical", "string", "dict")

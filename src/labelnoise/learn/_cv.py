@@ -85,6 +85,13 @@ def _class_columns(classes: Any, present: np.ndarray) -> _Columns:
             f"expected a non-empty 1-D list of class labels, got shape {wanted.shape}; pass "
             "every class once, in the column order wanted.",
         )
+    textual = "USO"
+    if (wanted.dtype.kind in textual) != (present.dtype.kind in textual):
+        raise InputError(
+            "classes",
+            f"are of another kind than the labels of y (classes {wanted.dtype}, y "
+            f"{present.dtype}); pass the classes as y writes them, all of one type.",
+        )
     values, counts = np.unique(wanted, return_counts=True)
     if counts.max() > 1:
         raise InputError(

@@ -45,7 +45,7 @@ class MultilabelIssues:
         The detection method used.
     score_method : str
         The per-tag score and how it was aggregated, e.g.
-        ``"self_confidence/exponential_moving_average"``.
+        ``"self_confidence/softmin"`` (the default).
     """
 
     mask: np.ndarray
