@@ -217,10 +217,13 @@ def _flat_codes(flat: list[Any], n_classes: int, lookup: dict[Any, int] | None) 
         issubclass(kind, bool | np.bool_) for kind in kinds
     ):
         return bad
-    codes = np.asarray(flat)
-    if codes.dtype.kind not in "iu" or codes.min() < 0 or codes.max() >= n_classes:
+    try:  # every tag is an int (checked above), so nothing is truncated
+        codes = np.fromiter(flat, dtype=np.intp, count=len(flat))
+    except OverflowError:
         return bad
-    return codes.astype(np.intp)
+    if codes.min() < 0 or codes.max() >= n_classes:
+        return bad
+    return codes
 
 
 def _from_lists(rows: Any, n_classes: int, lookup: dict[Any, int] | None) -> np.ndarray:

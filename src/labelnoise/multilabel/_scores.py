@@ -79,10 +79,12 @@ def _exponential_moving_average(scores: np.ndarray, alpha: float | None, _: floa
 
 def _softmin(scores: np.ndarray, _: float | None, temperature: float) -> np.ndarray:
     """Scores averaged with softmax weights on ``1 - s``: the worst tags weigh most."""
-    x = (1 - scores) / max(temperature, _MIN_TEMPERATURE)
-    x = x - np.max(x, axis=1, keepdims=True)
-    weights = np.exp(x)
-    weights = weights / np.sum(weights, axis=1, keepdims=True)
+    # the reference's arithmetic, step for step, in one buffer
+    weights = np.subtract(1, scores)
+    weights /= max(temperature, _MIN_TEMPERATURE)
+    weights -= np.max(weights, axis=1, keepdims=True)
+    np.exp(weights, out=weights)
+    weights /= np.sum(weights, axis=1, keepdims=True)
     return np.einsum("ij,ij->i", scores, weights)
 
 
