@@ -35,22 +35,24 @@ def _reference(name: str, data: Any) -> BaseEstimator:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+    kinds = data.kinds  # the pre-registry builders read these columns as lists
+    numeric, categorical = list(kinds.numeric), list(kinds.categorical)
     if name == "auto":
-        name = "logistic-regression" if data.text is not None else "hist-gradient-boosting"
+        name = "logistic-regression" if kinds.text is not None else "hist-gradient-boosting"
     if name == "hist-gradient-boosting":
-        mask = [column in data.few_categories for column in data.X.columns]
+        mask = [column in kinds.few_categories for column in data.X.columns]
         return HistGradientBoostingClassifier(
             categorical_features=mask if any(mask) else None, random_state=0
         )
     parts: list[tuple[str, object, object]] = []
-    if data.numeric:
+    if numeric:
         imputed = make_pipeline(SimpleImputer(strategy="median"), StandardScaler())
-        parts.append(("num", imputed, data.numeric))
-    if data.categorical:
-        parts.append(("cat", OneHotEncoder(handle_unknown="ignore"), data.categorical))
-    if data.text is not None:
+        parts.append(("num", imputed, numeric))
+    if categorical:
+        parts.append(("cat", OneHotEncoder(handle_unknown="ignore"), categorical))
+    if kinds.text is not None:
         tfidf = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), max_features=50_000)
-        parts.append(("text", tfidf, data.text))
+        parts.append(("text", tfidf, kinds.text))
     return make_pipeline(ColumnTransformer(parts), LogisticRegression(max_iter=2000))
 
 

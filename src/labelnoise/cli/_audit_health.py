@@ -77,7 +77,7 @@ def check_applicable(checks: list[str] | None, loaded: Loaded) -> None:
             "class; drop it, or list the images in a table (--image COLUMN) in their order."
         )
     needs = [name for name in checks or [] if name in ("duplicates", "non_iid")]
-    if needs and loaded.raw is None and (loaded.design is None or not loaded.design.numeric):
+    if needs and loaded.raw is None and (loaded.design is None or not loaded.design.kinds.numeric):
         raise BadInput(
             f"--checks {needs[0]} needs features, and DATA has no numeric feature column; "
             "embed the text with --encoder minilm, or drop that check."
@@ -92,9 +92,11 @@ def table_features(loaded: Loaded) -> np.ndarray | None:
     columns, rows on the same ray from the mean (in one column: every row of the same sign)
     would be copies. The constant column makes equal direction mean equal values.
     """
-    if loaded.design is None or not loaded.design.numeric:
+    if loaded.design is None or not loaded.design.kinds.numeric:
         return None
-    values = loaded.design.X[loaded.design.numeric].to_numpy(dtype=np.float64, na_value=np.nan)
+    values = loaded.design.X[list(loaded.design.kinds.numeric)].to_numpy(
+        dtype=np.float64, na_value=np.nan
+    )
     with np.errstate(all="ignore"):
         median = np.nanmedian(values, axis=0) if values.size else np.zeros(values.shape[1])
     values = np.where(np.isnan(values), np.nan_to_num(median), values)
@@ -107,7 +109,7 @@ def health_inputs(loaded: Loaded, features: np.ndarray | None) -> str:
     """What the health checks compared rows by, for the report's details."""
     if features is not None and loaded.raw is not None:
         return f"checks on the {loaded.raw.encoder} embeddings and the probe's pred_probs"
-    numeric = [] if loaded.design is None else loaded.design.numeric
+    numeric = [] if loaded.design is None else list(loaded.design.kinds.numeric)
     if not numeric:
         return "checks on the model's pred_probs and the labels (no numeric feature column)"
     return (

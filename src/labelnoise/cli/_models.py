@@ -71,32 +71,15 @@ class Design:
     Attributes
     ----------
     X : DataFrame
-        Features (numeric, categorical, and the text column, if any).
-    numeric, categorical : list of str
-        Tabular feature columns by kind (categorical ones hold integer codes).
-    few_categories : list of str
-        Categorical columns with at most :data:`MAX_CATEGORIES` values (the others are
+        Features (numeric, categorical as integer codes, and the text column, if any).
+    kinds : ColumnKinds
+        The columns by kind, as the model registry reads them; categorical columns with
+        at most :data:`MAX_CATEGORIES` values are ``few_categories`` (the others are
         treated as ordinal by gradient boosting).
-    text : str or None
-        The free-text column.
     """
 
     X: pd.DataFrame
-    numeric: list[str]
-    categorical: list[str]
-    few_categories: list[str]
-    text: str | None
-
-    @property
-    def kinds(self) -> ColumnKinds:
-        """The columns by kind, as the model registry reads them."""
-        return ColumnKinds(
-            columns=tuple(self.X.columns),
-            numeric=tuple(self.numeric),
-            categorical=tuple(self.categorical),
-            few_categories=tuple(self.few_categories),
-            text=self.text,
-        )
+    kinds: ColumnKinds
 
 
 def design(frame: pd.DataFrame, features: list[str], text: str | None) -> Design:
@@ -116,7 +99,14 @@ def design(frame: pd.DataFrame, features: list[str], text: str | None) -> Design
             few.append(column)
     if text is not None:
         X[text] = frame[text].astype("string").fillna("").astype(object)
-    return Design(X=X, numeric=numeric, categorical=categorical, few_categories=few, text=text)
+    kinds = ColumnKinds(
+        columns=tuple(X.columns),
+        numeric=tuple(numeric),
+        categorical=tuple(categorical),
+        few_categories=tuple(few),
+        text=text,
+    )
+    return Design(X=X, kinds=kinds)
 
 
 def build_model(name: str, data: Design) -> BaseEstimator:
@@ -128,8 +118,9 @@ def build_model(name: str, data: Design) -> BaseEstimator:
     BadInput
         When the table has a text column and the model cannot read it.
     """
-    entry = _entry(name, "table" if data.text is None else "text")
-    if data.text is not None and not entry.reads_text:
+    text = data.kinds.text
+    entry = _entry(name, "table" if text is None else "text")
+    if text is not None and not entry.reads_text:
         readers = [n for n, registered in MODEL_NAMES.items() if MODELS[registered].reads_text]
         raise BadInput(
             f"--model {name} does not read free text; use --model {' or --model '.join(readers)}"

@@ -12,7 +12,14 @@ from labelnoise.detect._find import check_removals
 from labelnoise.detect._registry import ConfidentLearningMethod
 from labelnoise.detect._select import smallest_k
 from labelnoise.multilabel._inputs import MultilabelProblem, check_multilabel_problem
-from labelnoise.multilabel._quality import ScoreOptions, check_score_options
+from labelnoise.multilabel._quality import (
+    DEFAULT_AGGREGATION,
+    DEFAULT_ALPHA,
+    DEFAULT_SCORE,
+    DEFAULT_TEMPERATURE,
+    ScoreOptions,
+    check_score_options,
+)
 from labelnoise.multilabel._result import MultilabelIssues
 from labelnoise.multilabel._scores import Aggregation, tag_scores
 from labelnoise.multilabel._tags import TAG_METHODS, tag_flags
@@ -26,8 +33,6 @@ _RANKED = ("low_normalized_margin", "low_self_confidence")
 _FUNC = "find_label_issues"
 #: The reference's score for the ``low_*`` methods' selection, whatever ``rank_by`` says.
 _SELECTION_SCORE = ScoreOptions("self_confidence", "exponential_moving_average", 0.8, 0.1, False)
-#: The score of :func:`find_label_issues`'s defaults.
-_DEFAULT_SCORE = ScoreOptions("self_confidence", "softmin", 0.8, 0.2, False)
 
 
 def _ranked_flags(problem: MultilabelProblem) -> tuple[np.ndarray, np.ndarray]:
@@ -54,9 +59,9 @@ def find_label_issues(
     num_to_remove_per_class: Sequence[int] | None = None,
     min_examples_per_class: int = 1,
     rank_by: ScoreMethod = "self_confidence",
-    aggregation: Aggregation = "softmin",
-    alpha: float | None = 0.8,
-    temperature: float = 0.2,
+    aggregation: Aggregation = DEFAULT_AGGREGATION,
+    alpha: float | None = DEFAULT_ALPHA,
+    temperature: float = DEFAULT_TEMPERATURE,
     adjust_pred_probs: bool = False,
     classes: Sequence[Any] | None = None,
 ) -> MultilabelIssues:
@@ -164,7 +169,7 @@ def problem_issues(problem: MultilabelProblem) -> MultilabelIssues:
     """:func:`find_label_issues` with its defaults, on inputs already validated."""
     per_tag = tag_flags(problem, "prune_by_noise_rate")
     mask = np.asarray(per_tag.any(axis=1))
-    return _issues(problem, "prune_by_noise_rate", mask, per_tag, _DEFAULT_SCORE)
+    return _issues(problem, "prune_by_noise_rate", mask, per_tag, DEFAULT_SCORE)
 
 
 def _issues(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -14,7 +14,16 @@ from labelnoise.multilabel._inputs import MultilabelProblem, check_multilabel_pr
 from labelnoise.multilabel._scores import AGGREGATIONS, Aggregation, aggregate, tag_scores
 from labelnoise.scores import ScoreMethod
 
-__all__ = ["ScoreOptions", "check_score_options", "label_quality_scores", "tag_quality_scores"]
+__all__ = [
+    "DEFAULT_AGGREGATION",
+    "DEFAULT_ALPHA",
+    "DEFAULT_SCORE",
+    "DEFAULT_TEMPERATURE",
+    "ScoreOptions",
+    "check_score_options",
+    "label_quality_scores",
+    "tag_quality_scores",
+]
 
 _SCORE_METHODS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
 
@@ -37,6 +46,17 @@ class ScoreOptions:
     def scores(self, problem: MultilabelProblem) -> np.ndarray:
         per_tag = tag_scores(problem, self.method, adjust_pred_probs=self.adjust_pred_probs)
         return aggregate(per_tag, self.aggregation, alpha=self.alpha, temperature=self.temperature)
+
+
+#: The default ranking of :func:`find_label_issues` and :func:`label_quality_scores`:
+#: tag self-confidences aggregated by ``softmin`` at this temperature (the benchmark of
+#: docs/multilabel.md chose it; the reference's is the moving average).
+DEFAULT_AGGREGATION: Final = "softmin"
+DEFAULT_TEMPERATURE: Final = 0.2
+DEFAULT_ALPHA: Final = 0.8
+DEFAULT_SCORE = ScoreOptions(
+    "self_confidence", DEFAULT_AGGREGATION, DEFAULT_ALPHA, DEFAULT_TEMPERATURE, False
+)
 
 
 def _check_positive(value: Any, *, name: str, func: str, upper: float | None) -> float:
@@ -81,9 +101,9 @@ def label_quality_scores(
     pred_probs: Any,
     *,
     method: ScoreMethod = "self_confidence",
-    aggregation: Aggregation = "softmin",
-    alpha: float | None = 0.8,
-    temperature: float = 0.2,
+    aggregation: Aggregation = DEFAULT_AGGREGATION,
+    alpha: float | None = DEFAULT_ALPHA,
+    temperature: float = DEFAULT_TEMPERATURE,
     adjust_pred_probs: bool = False,
     classes: Sequence[Any] | None = None,
 ) -> np.ndarray:
