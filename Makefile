@@ -18,7 +18,7 @@ $(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(PIP) install -q "$(TORCH)"
-	$(PIP) install -q -e ".[cli,report,images,progress,parquet,dask,ann,vision,text,rdata,test,parity]" "$(TORCH)" ruff mypy
+	$(PIP) install -q -e ".[cli,report,images,progress,parquet,dask,ann,fast,vision,text,rdata,test,parity]" "$(TORCH)" ruff mypy
 	touch $@
 
 # Headless Chromium for the report's browser test (Debian packages); the test skips without it.

@@ -87,7 +87,7 @@ def stages(labels: np.ndarray, pp: np.ndarray, repeats: int, n_jobs: int) -> lis
         "check_problem (validation scan)", lambda: check_problem(labels, pp, n_jobs=n_jobs)
     )
     index = step(
-        "  class_index (stable argsort of labels)",
+        "  class_index (rows by label: stable argsort, or none with numba)",
         lambda: class_index(problem.labels, problem.n_classes),
     )
     self_conf = step("  self_confidence (fancy-index gather)", lambda: self_confidence(problem))
@@ -113,7 +113,7 @@ def stages(labels: np.ndarray, pp: np.ndarray, repeats: int, n_jobs: int) -> lis
     cells = np.flatnonzero(quota > 0)
     cells = cells[quota.flat[cells] < stats.index.counts[cells // quota.shape[0]]]
     step(
-        "  _boundary_cut (sampled margin floor, then contested pairs: histogram, cut)",
+        "  _boundary_cut (sampled margin floors, then contested pairs: histogram, cut)",
         lambda: _cut.boundary_cut(
             problem, stats, cells, quota.flat[cells], np.zeros(problem.n, bool), None
         ),

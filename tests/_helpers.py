@@ -9,12 +9,15 @@ import mode, no ``__init__.py`` in the test folders).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, get_args
 
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from labelnoise import estimate_noise, find_label_issues, label_quality_scores
+from labelnoise.detect._registry import method_names
 from labelnoise.scores import ScoreMethod
 
 #: The label quality scores, in the order of :data:`labelnoise.scores.ScoreMethod`.
@@ -29,6 +32,41 @@ N_PARITY_CASES = 200
 ISSUE_FIELDS = ("mask", "indices", "scores", "given_labels", "suggested_labels")
 NOISE_FLOAT_FIELDS = ("joint", "noise_matrix", "inverse_noise_matrix", "prior")
 NOISE_FIELDS = ("confident_joint", *NOISE_FLOAT_FIELDS, "thresholds")
+
+
+#: Every ``find_label_issues`` method that reads ``pred_probs`` alone (the feature methods
+#: read no ``pred_probs`` blocks).
+PRED_PROBS_METHODS: tuple[str, ...] = tuple(method_names(lambda m: m.features != "required"))
+
+
+def all_results(labels: Any, pred_probs: Any, **options: Any) -> list[Any]:
+    """Every pass over ``pred_probs`` with the same options: ``find_label_issues`` with each
+    of :data:`PRED_PROBS_METHODS`, ``estimate_noise``, and every quality score."""
+    results = [
+        find_label_issues(labels, pred_probs, method=m, **options) for m in PRED_PROBS_METHODS
+    ]
+    results.append(estimate_noise(labels, pred_probs, **options))
+    results += [
+        label_quality_scores(labels, pred_probs, method=m, **options) for m in SCORE_METHODS
+    ]
+    return results
+
+
+def assert_identical(got: Any, expected: Any, where: str) -> None:
+    """Every array field (or the array itself) equal element for element, with the same
+    dtype for floats and booleans (out of core, label codes come in a compact int type)."""
+    if isinstance(expected, np.ndarray):
+        pairs = [("scores", got, expected)]
+    else:
+        names = [f.name for f in dataclasses.fields(expected)]
+        pairs = [(n, getattr(got, n), getattr(expected, n)) for n in names]
+    for name, a, b in pairs:
+        if isinstance(b, np.ndarray):
+            np.testing.assert_array_equal(a, b, err_msg=f"{where}: {name}")
+            if b.dtype.kind in "fb":
+                assert a.dtype == b.dtype, f"{where}: {name}"
+        else:
+            assert a == b, f"{where}: {name}"
 
 
 def default_score_method(method: str) -> str:

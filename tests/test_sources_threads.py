@@ -9,7 +9,6 @@ memory-map pages are handed back to the OS by one thread while another is readin
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -19,13 +18,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from _helpers import SCORE_METHODS, assert_same_issues, assert_same_noise
+from _helpers import (
+    all_results,
+    assert_identical,
+    assert_same_issues,
+    assert_same_noise,
+)
 from labelnoise import InputError, estimate_noise, find_label_issues, label_quality_scores
 from labelnoise._sources import Rows
-from labelnoise.detect._registry import CONFIDENT_LEARNING, method_names
+from labelnoise.detect._registry import CONFIDENT_LEARNING
 
-#: Every method that reads pred_probs alone (the feature methods read no pred_probs blocks).
-METHODS = method_names(lambda m: m.features != "required")
 FUNCS = (find_label_issues, estimate_noise, label_quality_scores)
 
 
@@ -34,34 +36,17 @@ FUNCS = (find_label_issues, estimate_noise, label_quality_scores)
 # --------------------------------------------------------------------------------------------
 
 
-def _all_results(labels, pred_probs, **options):
-    results = [find_label_issues(labels, pred_probs, method=m, **options) for m in METHODS]
-    results.append(estimate_noise(labels, pred_probs, **options))
-    results += [
-        label_quality_scores(labels, pred_probs, method=m, **options) for m in SCORE_METHODS
-    ]
-    return results
-
-
-def _assert_identical(got, expected, where):
-    """Every array field (or the array itself) equal element for element, same dtype."""
-    if isinstance(expected, np.ndarray):
-        pairs = [("scores", got, expected)]
-    else:
-        names = [f.name for f in dataclasses.fields(expected)]
-        pairs = [(n, getattr(got, n), getattr(expected, n)) for n in names]
-    for name, a, b in pairs:
-        if isinstance(b, np.ndarray):
-            np.testing.assert_array_equal(a, b, err_msg=f"{where}: {name}")
-            if b.dtype.kind in "fb":  # out of core, label codes come in a compact int type
-                assert a.dtype == b.dtype, f"{where}: {name}"
-        else:
-            assert a == b, f"{where}: {name}"
-
-
 @pytest.mark.parametrize("seed", range(3))
 @pytest.mark.parametrize("source", ["array", "memmap"])
-def test_results_do_not_depend_on_n_jobs_or_block_size(seed, source, problem, tmp_path):
+@pytest.mark.parametrize("kernels", ["numpy", "numba"])
+def test_results_do_not_depend_on_n_jobs_block_size_or_kernels(
+    seed, source, kernels, problem, tmp_path, monkeypatch
+):
+    """Every pass, in memory and memory-mapped, on 1-3 threads and several block sizes,
+    with numpy's chunk steps and with the compiled loops (``labelnoise._kernels``), gives
+    the in-memory single-thread numpy result."""
+    if kernels == "numba":
+        pytest.importorskip("numba", reason="the extra 'fast' (make test installs it)")
     case = problem(
         seed,
         n=400 + 97 * seed,
@@ -75,12 +60,14 @@ def test_results_do_not_depend_on_n_jobs_or_block_size(seed, source, problem, tm
     if source == "memmap":
         np.save(tmp_path / "pp.npy", pred_probs)
         pred_probs = np.load(tmp_path / "pp.npy", mmap_mode="r")
-    expected = _all_results(case.labels, case.pred_probs, n_jobs=1)
+    monkeypatch.setenv("LABELNOISE_KERNELS", "numpy")
+    expected = all_results(case.labels, case.pred_probs, n_jobs=1)
+    monkeypatch.setenv("LABELNOISE_KERNELS", kernels)
     for n_jobs, chunk_size in ((2, None), (3, 13), (-1, 5), (None, 50)):
-        got = _all_results(case.labels, pred_probs, n_jobs=n_jobs, chunk_size=chunk_size)
-        where = f"{source} n_jobs={n_jobs} chunk_size={chunk_size}"
+        got = all_results(case.labels, pred_probs, n_jobs=n_jobs, chunk_size=chunk_size)
+        where = f"{source} {kernels} n_jobs={n_jobs} chunk_size={chunk_size}"
         for a, b in zip(got, expected, strict=True):
-            _assert_identical(a, b, where)
+            assert_identical(a, b, where)
 
 
 @given(
@@ -96,8 +83,8 @@ def test_threaded_pass_is_bit_identical(problem, seed, n_jobs, chunk_size, norma
         case.labels, case.pred_probs, n_jobs=n_jobs, chunk_size=chunk_size, normalize=normalize
     )
     where = f"n_jobs={n_jobs} chunk_size={chunk_size}"
-    _assert_identical(many, one, where)
-    _assert_identical(
+    assert_identical(many, one, where)
+    assert_identical(
         estimate_noise(case.labels, case.pred_probs, n_jobs=n_jobs, chunk_size=chunk_size),
         estimate_noise(case.labels, case.pred_probs, n_jobs=1),
         where,

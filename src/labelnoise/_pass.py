@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from labelnoise._kernels import confident_block as compiled_confident_block
+from labelnoise._kernels import group_by_label, rows_of_label, use_kernels
 from labelnoise._validation import Problem
 
 __all__ = [
@@ -47,37 +49,48 @@ class ClassIndex:
     """Rows grouped by given label.
 
     With ``order`` (a stable argsort of the labels), ``order[starts[k]:starts[k+1]]`` are
-    the rows of class k in increasing row order. Without it (out of core, where 8 bytes
-    per row matter) the rows of a class are found by scanning the labels when needed.
+    the rows of class k in increasing row order. Without it (out of core, or with the
+    compiled loops, where 8 bytes per row matter) the rows of a class are found by
+    scanning the labels when needed, and values are grouped by one scatter (``compiled``)
+    or one scan per class.
     """
 
     labels: np.ndarray
     counts: np.ndarray
     starts: np.ndarray
     order: np.ndarray | None = None
+    compiled: bool = False
 
     def rows(self, k: int) -> np.ndarray:
-        if self.order is None:
-            return np.flatnonzero(self.labels == k)
-        return self.order[self.starts[k] : self.starts[k + 1]]
+        if self.order is not None:
+            return self.order[self.starts[k] : self.starts[k + 1]]
+        if self.compiled:
+            return rows_of_label(self.labels, k, int(self.counts[k]))
+        return np.flatnonzero(self.labels == k)
 
     def grouped(self, values: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
         """``(k, values of class k's rows in row order)`` for every class with rows."""
-        if self.order is None:
+        if self.order is None and not self.compiled:
             for k in np.flatnonzero(self.counts):
                 yield int(k), values[self.labels == k]
             return
-        ordered = values[self.order]
+        if self.order is None:
+            ordered = group_by_label(values, self.labels, self.starts)
+        else:
+            ordered = values[self.order]
         for k in np.flatnonzero(self.counts):
             yield int(k), ordered[self.starts[k] : self.starts[k + 1]]
 
 
 def class_index(labels: np.ndarray, n_classes: int, *, sort: bool = True) -> ClassIndex:
     """Group rows by label with a stable sort (radix sort for small integer codes);
-    ``sort=False`` skips the sort and its 8 bytes per row."""
+    ``sort=False`` skips the sort and its 8 bytes per row, and so do the compiled loops
+    (:mod:`labelnoise._kernels`), which group in one pass when asked."""
     counts = np.bincount(labels, minlength=n_classes)
     starts = np.zeros(n_classes + 1, dtype=np.intp)
     np.cumsum(counts, out=starts[1:])
+    if sort and use_kernels(labels.size, n_classes):
+        return ClassIndex(labels=labels, counts=counts, starts=starts, compiled=True)
     order = None
     if sort:
         small = labels.astype(np.uint16 if n_classes <= 65535 else np.int64, copy=False)
@@ -283,8 +296,9 @@ def confident_pass(
     given_is_argmax = np.empty(n, dtype=bool)
     argmax = np.empty(n, dtype=_argmax_dtype(problem))
     cells = CellCounter(n_classes * n_classes)
+    fast = use_kernels(n, n_classes, problem.rows.dtype, out_of_core=problem.out_of_core)
     parts = problem.rows.map(
-        confident_block,
+        compiled_confident_block if fast else confident_block,
         labels,
         args=(cut, n_classes),
         rowwise=(self_conf,),

@@ -156,3 +156,10 @@ def test_debug_flag_accepted_anywhere(files, run, where):
     args = list(files.find())
     args = ["--debug", *args] if where == "group" else [*args, "--debug"]
     assert run(*args).code == 0
+
+
+def test_unknown_kernels_setting(files, run, one_line_error, monkeypatch):
+    """The compiled-loops switch comes from the environment; a bad value is bad input."""
+    monkeypatch.setenv("LABELNOISE_KERNELS", "fastest")
+    result = run(*files.find())
+    one_line_error(result, "LABELNOISE_KERNELS", "'fastest'", "'auto', 'numpy', 'numba'")

@@ -63,6 +63,18 @@ def test_find_label_issues_matches_cleanlab(seed, make_case, oracle):
     np.testing.assert_array_equal(got.suggested_labels, pred_probs.argmax(axis=1))
 
 
+@pytest.mark.parametrize("seed", range(0, N_PARITY_CASES, 3))
+def test_compiled_loops_match_cleanlab(seed, make_case, oracle, monkeypatch):
+    """Every method with the compiled row loops forced on (``labelnoise._kernels``)."""
+    pytest.importorskip("numba", reason="the extra 'fast' (make test installs it)")
+    monkeypatch.setenv("LABELNOISE_KERNELS", "numba")
+    case = make_case(seed)
+    for method in CONFIDENT_LEARNING:
+        expected = oracle.find_label_issues(case.labels, case.pred_probs, method)
+        got = find_label_issues(case.labels, case.pred_probs, method=method)
+        np.testing.assert_array_equal(got.mask, expected, err_msg=f"{case!r} {method}")
+
+
 def _prune_options(seed: int, label_counts: np.ndarray) -> dict:
     """frac_noise, min_examples_per_class and num_to_remove_per_class drawn from ``seed``."""
     rng = np.random.default_rng([seed, 99])
@@ -127,11 +139,16 @@ def test_frac_noise_is_ignored_like_cleanlab_for_other_methods(seed, method, mak
 # --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("kernels", ["numpy", "numba"])
 @pytest.mark.parametrize("seed", range(24))
-def test_margin_floor_and_second_read_match_cleanlab(seed, problem, oracle, monkeypatch):
+def test_margin_floor_and_second_read_match_cleanlab(seed, kernels, problem, oracle, monkeypatch):
     """prune_by_noise_rate's shortcuts, forced on small problems: a margin floor from a
     row sample (large inputs only by default), cells left short by it redone without it,
-    and pass 2 reading the rows again when pass 1's pairs exceed their memory budget."""
+    and pass 2 reading the rows again when pass 1's pairs exceed their memory budget;
+    with numpy's chunk steps and with the compiled loops (``labelnoise._kernels``)."""
+    if kernels == "numba":
+        pytest.importorskip("numba", reason="the extra 'fast' (make test installs it)")
+    monkeypatch.setenv("LABELNOISE_KERNELS", kernels)
     rng = np.random.default_rng([seed, 11])
     case = problem(
         41_000 + seed,
@@ -145,6 +162,10 @@ def test_margin_floor_and_second_read_match_cleanlab(seed, problem, oracle, monk
     n_sample = int(rng.integers(8, 50)) * case.n_classes
     monkeypatch.setattr("labelnoise.detect._cut._FLOOR_SAMPLE", n_sample)
     monkeypatch.setattr("labelnoise.detect._cut._PAIRS_PER_WANTED", [0.2, 1, 3][seed % 3])
+    monkeypatch.setattr("labelnoise.detect._cut._SHARED_PAIRS_PER_WANTED", [0.2, 1, 3][seed % 3])
+    monkeypatch.setattr("labelnoise.detect._cut._OWN_FLOOR_SAMPLES", [0, 1, 32][seed // 2 % 3])
+    monkeypatch.setattr("labelnoise.detect._cut._FLOOR_SIGMAS", [0.0, 1.0, 4.0][seed // 3 % 3])
+    monkeypatch.setattr("labelnoise.detect._cut._FLOOR_SLACK", [1, 2, 8][seed // 9 % 3])
     monkeypatch.setattr("labelnoise.detect._cut._KEEP_PAIRS_FRACTION", [0.5, 0.0][seed % 2])
     for method in PRUNE_METHODS:
         expected = oracle.find_label_issues(case.labels, case.pred_probs, method)
@@ -152,9 +173,11 @@ def test_margin_floor_and_second_read_match_cleanlab(seed, problem, oracle, monk
         np.testing.assert_array_equal(got.mask, expected, err_msg=f"{case!r} {method}")
 
 
-def test_margin_floor_is_used_and_can_leave_cells_short(problem, monkeypatch):
+@pytest.mark.parametrize("floors", ["own", "shared"])
+def test_margin_floor_is_used_and_can_leave_cells_short(floors, problem, monkeypatch):
     """The floor shortcut really runs on large inputs, and a floor that leaves cells short
-    sends them to the retry without it (so the test above exercises both branches)."""
+    sends them to the retry without it (so the test above exercises both branches), with
+    a floor per cell and with one floor shared by the cells."""
     from labelnoise.detect import _cut
 
     calls = []
@@ -168,12 +191,19 @@ def test_margin_floor_is_used_and_can_leave_cells_short(problem, monkeypatch):
     monkeypatch.setattr(_cut, "_cut_pass", spy)
     monkeypatch.setattr(_cut, "_FLOOR_SAMPLE", 160)
     monkeypatch.setattr(_cut, "_PAIRS_PER_WANTED", 0.2)
+    monkeypatch.setattr(_cut, "_SHARED_PAIRS_PER_WANTED", 0.2)
+    monkeypatch.setattr(_cut, "_FLOOR_SIGMAS", 0.0)
+    monkeypatch.setattr(_cut, "_FLOOR_SLACK", 1)
+    monkeypatch.setattr(_cut, "_OWN_FLOOR_SAMPLES", 0 if floors == "own" else 10**9)
     case = problem(41_999, n=3000, n_classes=10, noise=0.3, dtype=np.float32)
     find_label_issues(case.labels, case.pred_probs)
-    assert calls[0][0] > 0  # a positive floor on the first try
-    assert len(calls) == 2 and calls[1][0] == 0.0  # short cells retried with every margin
+    first = calls[0][0]
+    assert first.dtype == np.float32 and (first > 0).any()  # positive floors on the first try
+    assert (np.unique(first).size > 1) == (floors == "own")
+    assert len(calls) == 2 and not calls[1][0].any()  # short cells retried with every margin
     _, _, short, starved = calls[0]
-    assert calls[1][1] == int((short & starved).sum()) > 0  # only cells the floor starved
+    # only cells the floor starved
+    assert calls[1][1] == int((short & starved & (first > 0)).sum()) > 0
 
 
 def test_cells_tied_at_the_cut_skip_the_retry(problem, oracle, monkeypatch):
@@ -192,7 +222,7 @@ def test_cells_tied_at_the_cut_skip_the_retry(problem, oracle, monkeypatch):
 
     monkeypatch.setattr(_cut, "_cut_pass", spy)
     monkeypatch.setattr(_cut, "_FLOOR_SAMPLE", 400)
-    monkeypatch.setattr(_cut, "_PAIRS_PER_WANTED", 3)
+    monkeypatch.setattr(_cut, "_SHARED_PAIRS_PER_WANTED", 3)
     case = problem(41_998, n=3000, n_classes=10, noise=0.3, decimals=1)
     got = find_label_issues(case.labels, case.pred_probs)
     expected = oracle.find_label_issues(case.labels, case.pred_probs, "prune_by_noise_rate")
@@ -331,6 +361,21 @@ def test_large_problems_match_cleanlab(seed, problem, oracle):
 def test_margin_floor_on_a_large_problem_matches_cleanlab(seed, problem, oracle):
     """Large enough (n >= 8 x 2**21 / K) for the sampled margin floor to run unforced."""
     case = problem(seed, n=100_000, n_classes=200, noise=(0.2, 0.5)[seed], decimals=None)
+    for method in PRUNE_METHODS:
+        expected = oracle.find_label_issues(case.labels, case.pred_probs, method)
+        got = find_label_issues(case.labels, case.pred_probs, method=method)
+        np.testing.assert_array_equal(got.mask, expected, err_msg=f"{case!r} {method}")
+
+
+@pytest.mark.slow
+def test_compiled_loops_chosen_by_default_match_cleanlab(problem, oracle, monkeypatch):
+    """Large enough for ``auto`` to pick the compiled loops (and the sampled floor)."""
+    pytest.importorskip("numba", reason="the extra 'fast' (make test installs it)")
+    from labelnoise._kernels import MIN_ROWS, use_kernels
+
+    monkeypatch.delenv("LABELNOISE_KERNELS", raising=False)
+    case = problem(5, n=MIN_ROWS, n_classes=10, noise=0.3, decimals=None, dtype=np.float32)
+    assert use_kernels(MIN_ROWS, 10, np.float32)
     for method in PRUNE_METHODS:
         expected = oracle.find_label_issues(case.labels, case.pred_probs, method)
         got = find_label_issues(case.labels, case.pred_probs, method=method)

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from labelnoise._kernels import cut_pairs, use_kernels
 from labelnoise._pass import CellCounter, ConfidentPass
 from labelnoise._sources import Rows
 from labelnoise._validation import Problem
@@ -82,16 +83,22 @@ def _pairs(
     self_conf: np.ndarray | None,
     table: _CellTable,
     n_bins: int,
-    floor: float,
+    floors: np.ndarray,
+    fast: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Chunk step of pass 1: ``(cell, bin, margin, row in block)`` of every pair with
-    ``margin = p[j] - p[label] >= floor`` (``floor >= 0``) in a cell with a quota (``cell``
-    is its number in ``table``), among the rows whose argmax is not their label.
+    ``margin = p[j] - p[label] >= floors[cell]`` (floors >= 0, in the block's dtype) in a
+    cell with a quota (``cell`` is its number in ``table``), among the rows whose argmax is
+    not their label, in row order, then column order; ``fast``: the same from
+    :func:`labelnoise._kernels.cut_pairs`.
 
     A row whose label is its argmax can only have margins <= 0, and 0 only for a class
     tied with it at the maximum; such pairs are left out, so a cut at margin 0 must be
     resolved on the full column (see :func:`prune_by_noise_rate`).
     """
+    if fast:
+        arrays = (table.compact, table.columns, table.ids)
+        return cut_pairs(block, given, argmax, *arrays, n_bins, floors)
     n_classes = block.shape[1]
     if argmax is None:
         argmax = block.argmax(axis=1)
@@ -102,12 +109,13 @@ def _pairs(
         ids = table.ids[own]
         margins = block[contested[:, None], table.columns[own]]
         margins -= own_conf[:, None]
-        r, q = np.nonzero((margins >= floor) & (ids >= 0))
+        r, q = np.nonzero((margins >= floors[ids]) & (ids >= 0))  # ids -1: padding
         margin = margins[r, q]
         return ids[r, q], _bins(margin, n_bins), margin, contested[r]
     margins = np.take(block, contested, axis=0)
     margins -= own_conf[:, None]
-    flat = np.flatnonzero(margins >= floor)
+    lowest = floors.min()
+    flat = np.flatnonzero(margins >= lowest)
     if margins.size < 2**31:
         flat = flat.astype(np.int32)
     r = flat // n_classes
@@ -116,6 +124,10 @@ def _pairs(
     if not keep.all():
         flat, r, cell = flat[keep], r[keep], cell[keep]
     margin = margins.ravel()[flat]
+    if floors.max() > lowest:  # floors differ by cell
+        keep = margin >= floors[cell]
+        if not keep.all():
+            cell, r, margin = cell[keep], r[keep], margin[keep]
     return cell, _bins(margin, n_bins), margin, contested[r]
 
 
@@ -126,10 +138,12 @@ def _histogram_block(
     self_conf: np.ndarray | None,
     table: _CellTable,
     n_bins: int,
-    floor: float,
+    floors: np.ndarray,
+    fast: bool,
 ) -> np.ndarray:
-    """Chunk step of pass 1 out of core: the histogram keys of :func:`_pairs`."""
-    cell, bins, _, _ = _pairs(block, given, argmax, self_conf, table, n_bins, floor)
+    """Chunk step of pass 1 when the pairs are not kept: the histogram keys of
+    :func:`_pairs`."""
+    cell, bins, _, _ = _pairs(block, given, argmax, self_conf, table, n_bins, floors, fast)
     return _histogram_keys(cell, bins, n_bins)
 
 
@@ -151,11 +165,12 @@ def _boundary_block(
     self_conf: np.ndarray | None,
     table: _CellTable,
     n_bins: int,
-    floor: float,
+    floors: np.ndarray,
+    fast: bool,
     cut: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Chunk step of pass 2 out of core (rows are positions in the block)."""
-    pairs = _pairs(block, given, argmax, self_conf, table, n_bins, floor)
+    """Chunk step of pass 2 when the pairs are not kept (rows are positions in the block)."""
+    pairs = _pairs(block, given, argmax, self_conf, table, n_bins, floors, fast)
     return _split_at_cut(pairs, cut)
 
 
@@ -229,31 +244,56 @@ def _histogram_keys(cell: np.ndarray, bins: np.ndarray, n_bins: int) -> np.ndarr
     return keys
 
 
-#: Values (rows x classes) sampled to choose the margin floor, and how many pairs per
-#: wanted example the floor should keep (more: fewer cells retried; fewer: less work).
-_FLOOR_SAMPLE = 1 << 21  # values (rows x classes), at most 1/8 of the rows
-_PAIRS_PER_WANTED = 8
+#: Values (rows x classes) sampled to choose the margin floors (at most 1/8 of the rows).
+_FLOOR_SAMPLE = 1 << 21
+#: A cell expected to have at least ``_OWN_FLOOR_SAMPLES`` of its wanted margins in the
+#: sample (``e``: its ``want`` times the sampled fraction) gets a floor of its own: the
+#: ``r``-th largest of its sampled margins, ``r = scale * e + sigmas * sqrt(e) + slack``,
+#: about its ``want``-th largest margin lowered by ``sigmas`` standard deviations of the
+#: sample count (more: fewer cells retried; fewer: fewer pairs kept), so it keeps at most
+#: about twice its ``want``.
+_OWN_FLOOR_SAMPLES = 32
+_PAIRS_PER_WANTED = 1.0
+_FLOOR_SIGMAS = 4.0
+_FLOOR_SLACK = 8
+#: The other cells share one floor, which keeps about this many of their pairs per
+#: example they want (a sample is too thin to place each one's cut).
+_SHARED_PAIRS_PER_WANTED = 8
 
 
-def _margin_floor(
+def _margin_floors(
     problem: Problem, stats: ConfidentPass, table: _CellTable, want: np.ndarray
-) -> float:
-    """A margin below which pairs are (very likely) not needed: the margin that keeps
-    about ``_PAIRS_PER_WANTED`` pairs per wanted example, estimated on a regular sample of
-    rows; 0 (keep every pair) for small or out-of-core inputs, or when most pairs are
-    wanted. Any floor is exact: cells it leaves short are redone without it."""
+) -> np.ndarray:
+    """Per cell, a margin below which its pairs are (very likely) not needed, in the
+    working dtype, estimated on a regular sample of rows: a floor of its own for a cell
+    that wants many examples, one shared floor for the others; 0 (keep every pair) for
+    small or out-of-core inputs, or where the sample has too few margins. Any floor is
+    exact: a cell it leaves short is redone without it."""
     n, rows_of = problem.n, problem.rows
+    floors = np.zeros(want.size, dtype=rows_of.dtype)
     n_sample = max(_FLOOR_SAMPLE // problem.n_classes, 1)
     if not isinstance(rows_of, Rows) or rows_of.out_of_core or n < 8 * n_sample:
-        return 0.0
+        return floors
     sample = np.arange(0, n, n // n_sample)
     block = rows_of.take(sample)
     given = problem.labels[sample]
-    _, _, margin, _ = _pairs(block, given, stats.argmax[sample], None, table, 2, 0.0)
-    keep = int(_PAIRS_PER_WANTED * want.sum() * sample.size / n) + 1
-    if margin.size <= keep:
-        return 0.0
-    return float(np.partition(margin, margin.size - keep)[margin.size - keep])
+    cell, _, margin, _ = _pairs(block, given, stats.argmax[sample], None, table, 2, floors)
+    expected = want * (sample.size / n)
+    own = expected >= _OWN_FLOOR_SAMPLES
+    if own.any():
+        rank = _PAIRS_PER_WANTED * expected + _FLOOR_SIGMAS * np.sqrt(expected) + _FLOOR_SLACK
+        rank = np.maximum(np.ceil(rank), 1).astype(np.intp)
+        order = _cell_value_order(cell, -margin)  # by cell, then largest margin first
+        by_cell, ranked = cell[order], margin[order]
+        numbers = np.arange(want.size)
+        start = np.searchsorted(by_cell, numbers, side="left")
+        own &= np.searchsorted(by_cell, numbers, side="right") - start >= rank
+        floors[own] = ranked[start[own] + rank[own] - 1]
+    shared = margin[~own[cell]]
+    keep = int(_SHARED_PAIRS_PER_WANTED * want[~own].sum() * sample.size / n) + 1
+    if shared.size > keep:
+        floors[~own] = np.partition(shared, shared.size - keep)[shared.size - keep]
+    return floors
 
 
 def boundary_cut(
@@ -266,19 +306,29 @@ def boundary_cut(
 ) -> np.ndarray:
     """Mark the largest margins of each cell; return which cells need the exact fallback.
 
-    A first try keeps only margins at or above a floor (:func:`_margin_floor`): a cell
-    with at least ``want`` of them is decided from those alone, since every margin left
-    out is strictly smaller (if it is still short, equal margins at its cut make it so,
-    and they would without the floor too); the cells with fewer are redone with every
-    margin.
+    A first try keeps only each cell's margins at or above its floor
+    (:func:`_margin_floors`): a cell with at least ``want`` of them is decided from those
+    alone, since every margin left out is strictly smaller (if it is still short, equal
+    margins at its cut make it so, and they would without the floor too); the cells with
+    fewer are redone with every margin.
     """
     table = _CellTable.build(cells, problem.n_classes)
-    # with few quota columns per class the pairs are few anyway: no floor to estimate
-    floor = 0.0 if table.columns is not None else _margin_floor(problem, stats, table, want)
-    short, starved = _cut_pass(problem, stats, cells, want, mask, chunk_size, floor)
-    retry = np.flatnonzero(short & starved) if floor > 0 else np.empty(0, dtype=np.intp)
+    if table.columns is not None:  # few quota columns per class: the pairs are few anyway
+        floors = np.zeros(cells.size, dtype=problem.rows.dtype)
+    else:
+        floors = _margin_floors(problem, stats, table, want)
+    short, starved = _cut_pass(problem, stats, cells, want, mask, chunk_size, floors)
+    retry = np.flatnonzero(short & starved & (floors > 0))
     if retry.size:
-        again, _ = _cut_pass(problem, stats, cells[retry], want[retry], mask, chunk_size, 0.0)
+        again, _ = _cut_pass(
+            problem,
+            stats,
+            cells[retry],
+            want[retry],
+            mask,
+            chunk_size,
+            np.zeros_like(floors[retry]),
+        )
         short[retry] = again
     return short
 
@@ -290,9 +340,9 @@ def _cut_pass(
     want: np.ndarray,
     mask: np.ndarray,
     chunk_size: int | None,
-    floor: float,
+    floors: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Mark the largest margins (at least ``floor``) of each cell; return which cells
+    """Mark the largest margins (at least the cell's floor) of each cell; return which cells
     are not finished (too few margins above the floor, or ties at the cut), and which
     had fewer than ``want`` margins at or above the floor.
 
@@ -305,18 +355,19 @@ def _cut_pass(
     n_classes, labels, rows_of = problem.n_classes, problem.labels, problem.rows
     rowwise = (stats.argmax, stats.self_conf)
     n_bins = int(np.clip(_HISTOGRAM_BINS // cells.size, 16, 4096))
-    args: tuple[Any, ...] = (_CellTable.build(cells, n_classes), n_bins, floor)
+    fast = use_kernels(problem.n, n_classes, rows_of.dtype, out_of_core=rows_of.out_of_core)
+    args: tuple[Any, ...] = (_CellTable.build(cells, n_classes), n_bins, floors)
     budget = 0 if rows_of.out_of_core else int(problem.pred_probs.nbytes * _KEEP_PAIRS_FRACTION)
     found = _Pairs(cells.size, n_bins, budget)
     if rows_of.out_of_core:
         for _, keys in rows_of.map(
-            _histogram_block, labels, args=args, rowwise=rowwise, chunk_size=chunk_size
+            _histogram_block, labels, args=(*args, fast), rowwise=rowwise, chunk_size=chunk_size
         ):
             found.histogram.add(keys)
         found.kept = None
     else:
         for rows, pairs in rows_of.map(
-            _pairs, labels, args=args, rowwise=rowwise, chunk_size=chunk_size
+            _pairs, labels, args=(*args, fast), rowwise=rowwise, chunk_size=chunk_size
         ):
             found.add(rows, pairs)
     above = np.cumsum(found.table()[:, ::-1], axis=1)[:, ::-1]  # pairs in bins >= b
@@ -334,7 +385,7 @@ def _cut_pass(
             parts.append((inside_cell, value, inside_row))
     else:
         for rows, (above_rows, c, value, row) in rows_of.map(
-            _boundary_block, labels, args=(*args, cut), rowwise=rowwise, chunk_size=chunk_size
+            _boundary_block, labels, args=(*args, fast, cut), rowwise=rowwise, chunk_size=chunk_size
         ):
             mask[above_rows + rows.start] = True
             parts.append((c, value, row + rows.start))
