@@ -36,3 +36,23 @@ def test_permuting_rows_permutes_scores(problem, method, adjust):
         labels[perm], pred_probs[perm], method=method, adjust_pred_probs=adjust
     )
     np.testing.assert_allclose(moved, base[perm], rtol=1e-12)
+
+
+@given(
+    seed=st.integers(0, 10_000),
+    n_rows=st.integers(0, 60),
+    n_cols=st.integers(1, 80),
+    dtype=st.sampled_from([np.float32, np.float64]),
+)
+def test_row_max_column_by_column_is_numpys(seed, n_rows, n_cols, dtype):
+    """The normalized margin's row maxima, taken one column at a time for few columns,
+    equal ``max(axis=1)`` exactly (ties, -inf for the given label, both dtypes)."""
+    from labelnoise.scores._scores import _row_max
+
+    rng = np.random.default_rng(seed)
+    values = np.round(rng.random((n_rows, n_cols)), 1).astype(dtype)
+    if n_rows:
+        values[np.arange(n_rows), rng.integers(0, n_cols, n_rows)] = -np.inf
+    got, expected = _row_max(values), values.max(axis=1)
+    np.testing.assert_array_equal(got, expected)
+    assert got.dtype == expected.dtype

