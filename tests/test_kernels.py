@@ -101,23 +101,35 @@ def test_confident_block_reads_non_contiguous_blocks():
     n_cells=st.integers(1, 200),
     floors=st.sampled_from(["zero", "same", "per cell"]),
     with_argmax=st.booleans(),
+    label_type=st.sampled_from([np.uint8, np.uint16, np.int32, np.int64]),
 )
-def test_cut_pairs_match_numpy(seed, n, k, dtype, decimals, n_cells, floors, with_argmax):
+def test_cut_pairs_match_numpy(
+    seed, n, k, dtype, decimals, n_cells, floors, with_argmax, label_type
+):
     """The top-k cut's pairs against numpy's (``_cut._pairs``): the same pairs in the same
     order and dtypes, with both table layouts (every column, or a few columns per class
     through ``columns``/``ids`` when every class has at most K/4 cells) and with no
     floor, one floor, or a floor per cell."""
     rng = np.random.default_rng(seed)
     block = _block(seed, n, k, dtype, decimals)
-    given = rng.integers(0, k, n)
+    given = rng.integers(0, k, n).astype(label_type)
     off = np.array([c for c in range(k * k) if c // k != c % k])
     cells = np.sort(rng.choice(off, size=min(n_cells, off.size), replace=False))
     table = _cut._CellTable.build(cells, k)
     argmax = block.argmax(axis=1) if with_argmax else None
     n_bins = int(rng.choice([16, 512, 4096]))
     levels = np.array([0.0, 0.05, 0.3, 1 / 3], dtype=dtype)
-    size = cells.size if floors == "per cell" else 1
-    floor = np.resize(rng.choice(levels[floors == "zero" :], size=size), cells.size)
+    if floors == "zero":
+        floor = np.zeros(cells.size, dtype=dtype)
+    elif floors == "same":
+        floor = np.full(cells.size, rng.choice(levels), dtype=dtype)
+    else:  # some equal to margins in the block, so ties with a floor are kept
+        floor = rng.choice(levels, size=cells.size)
+        contested = np.flatnonzero(block.argmax(axis=1) != given)
+        if contested.size:
+            i = rng.choice(contested, size=cells.size)
+            margins = block[i, cells % k] - block[i, given[i]]
+            floor = np.where(margins >= 0, margins, floor).astype(dtype)
     arrays = (table.compact, table.columns, table.ids)
     expected = _cut._pairs(block, given, argmax, None, table, n_bins, floor)
     got = cut_pairs(block, given, argmax, *arrays, n_bins, floor)
@@ -257,6 +269,46 @@ def test_numba_asked_for_but_missing_is_an_error(monkeypatch):
         use_kernels(MIN_ROWS, 10, np.float32)
     monkeypatch.setenv(KERNELS_ENV, "auto")
     assert not use_kernels(MIN_ROWS, 10, np.float32)  # auto falls back to numpy
+
+
+def test_out_of_core_labels_keep_numpy_loops(problem, tmp_path, monkeypatch):
+    """``auto`` keeps out-of-core inputs on numpy everywhere, also where rows are grouped
+    by label for a detector (``clean_probability(per_class=True)`` on a memory map)."""
+    from labelnoise import _kernels, _pass
+    from labelnoise.detect import clean_probability
+
+    monkeypatch.delenv(KERNELS_ENV, raising=False)
+    monkeypatch.setattr(_kernels, "MIN_ROWS", 10)
+    labels = np.random.default_rng(0).integers(0, 5, 200)
+    assert class_index(labels, 5).compiled
+    assert not class_index(labels, 5, out_of_core=True).compiled
+
+    case = problem(5, n=400, n_classes=5, noise=0.3)
+    expected = clean_probability(case.labels, case.pred_probs, per_class=True)  # compiled
+    np.save(tmp_path / "pp.npy", case.pred_probs)
+    mapped = np.load(tmp_path / "pp.npy", mmap_mode="r")
+
+    def refuse(*args):
+        raise AssertionError("a compiled loop ran out of core")
+
+    for name in ("rows_of_label", "group_by_label", "compiled_confident_block"):
+        monkeypatch.setattr(_pass, name, refuse)
+    np.testing.assert_array_equal(clean_probability(case.labels, mapped, per_class=True), expected)
+
+
+def test_no_writable_numba_cache_compiles_in_memory():
+    """Where numba finds no writable cache location it refuses ``cache=True``; the loops
+    are then compiled in memory instead of failing the call."""
+    code = (
+        "import numpy as np, numba.core.caching as caching; "
+        "caching.CacheImpl._locator_classes = []; "
+        "from labelnoise import _kernels; "
+        "labels, starts = np.array([1, 0, 1, 0]), np.array([0, 2, 4]); "
+        "print(_kernels.group_by_label(np.arange(4.0), labels, starts))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["[1.", "3.", "0.", "2.]"]
 
 
 def test_small_inputs_do_not_import_numba():

@@ -15,7 +15,14 @@ __all__ = [
     "rows_of_label",
 ]
 
-_jit = numba.njit(cache=True, nogil=True)
+
+def _jit(func: Any) -> Any:
+    """Compile on first use and cache on disk; without a writable cache location (numba
+    then refuses ``cache=True``), compile anew in each process instead."""
+    try:
+        return numba.njit(cache=True, nogil=True)(func)
+    except RuntimeError:
+        return numba.njit(nogil=True)(func)
 
 
 @_jit

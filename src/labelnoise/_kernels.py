@@ -7,8 +7,9 @@ dtypes and the same comparisons, so they return exactly what the numpy chunk ste
 return (``tests/test_kernels.py`` holds them equal, and the whole pipeline's results are
 compared with both paths). They are the fast path when numba is installed, the input is
 in memory, the rows are many (:data:`MIN_ROWS`: numba's import and the load of its
-cached machine code cost about 0.5 s once per process, which two calls on 4 million
-rows win back) and the classes few (:data:`MAX_CLASSES`: with more columns numpy's
+cached machine code cost about 0.5 s once per process, which two or three calls of
+``estimate_noise``, or about four of ``find_label_issues``, on 4 million rows win back)
+and the classes few (:data:`MAX_CLASSES`: with more columns numpy's
 vectorized ``argmax`` is as fast as a compiled scalar loop); both measured by
 ``benchmarks/kernels.py``.
 
@@ -84,7 +85,7 @@ def use_kernels(
     """Whether a pass over ``n_rows`` rows of ``n_classes`` columns of working ``dtype``
     (``None`` for both: a pass over the labels alone) runs the compiled loops. ``auto``
     keeps out-of-core passes on numpy: reading the file sets their pace, and numba's
-    import and machine code add about 100 MiB to a process whose memory is meant to stay
+    import and machine code add about 110 MiB to a process whose memory is meant to stay
     bounded by its blocks (``benchmarks/out_of_core.py``)."""
     setting = _setting()
     if setting == "numpy" or (dtype is not None and np.dtype(dtype) not in _FLOATS):

@@ -82,14 +82,17 @@ class ClassIndex:
             yield int(k), ordered[self.starts[k] : self.starts[k + 1]]
 
 
-def class_index(labels: np.ndarray, n_classes: int, *, sort: bool = True) -> ClassIndex:
+def class_index(
+    labels: np.ndarray, n_classes: int, *, sort: bool = True, out_of_core: bool = False
+) -> ClassIndex:
     """Group rows by label with a stable sort (radix sort for small integer codes);
     ``sort=False`` skips the sort and its 8 bytes per row, and so do the compiled loops
-    (:mod:`labelnoise._kernels`), which group in one pass when asked."""
+    (:mod:`labelnoise._kernels`), which group in one pass when asked. ``out_of_core``: the
+    labels belong to an out-of-core ``pred_probs``, which keeps numpy's loops."""
     counts = np.bincount(labels, minlength=n_classes)
     starts = np.zeros(n_classes + 1, dtype=np.intp)
     np.cumsum(counts, out=starts[1:])
-    if sort and use_kernels(labels.size, n_classes):
+    if sort and use_kernels(labels.size, n_classes, out_of_core=out_of_core):
         return ClassIndex(labels=labels, counts=counts, starts=starts, compiled=True)
     order = None
     if sort:

@@ -100,7 +100,7 @@ def _check_members(pred_probs: Sequence[Any], normalize: bool) -> list[np.ndarra
 def _confident_agreement(member: Problem) -> float:
     """Agreement of the model's argmax with the given labels, on its confident rows."""
     pp, labels = member.pred_probs, member.labels
-    index = class_index(labels, member.n_classes)
+    index = class_index(labels, member.n_classes, out_of_core=member.out_of_core)
     thresholds = confident_thresholds(pp[np.arange(member.n), labels], index)
     predicted = pp.argmax(axis=1)
     confident = pp[np.arange(member.n), predicted] >= thresholds[predicted]

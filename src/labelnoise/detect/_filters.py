@@ -98,7 +98,8 @@ def _lowest(problem: Problem, stats: ConfidentPass, score: str) -> np.ndarray:
     diagonal (among the disputed ones)."""
     n_issues = int(np.count_nonzero(stats.off_diagonal & ~stats.given_is_argmax))
     mask = np.zeros(problem.n, dtype=bool)
-    mask[smallest_k(quality_scores(problem, score), n_issues)] = True
+    scores = quality_scores(problem, score, self_conf=stats.self_conf)  # no pass for it
+    mask[smallest_k(scores, n_issues)] = True
     return mask
 
 

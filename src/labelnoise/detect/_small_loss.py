@@ -27,7 +27,7 @@ def class_clean_posterior(problem: Problem, *, mixture: str, per_class: bool) ->
     confidence = self_confidence(problem)
     groups = []
     if per_class:
-        index = class_index(problem.labels, problem.n_classes)
+        index = class_index(problem.labels, problem.n_classes, out_of_core=problem.out_of_core)
         groups = [index.rows(int(k)) for k in np.flatnonzero(index.counts >= MIN_CLASS_SIZE)]
     return clean_posterior(confidence, mixture, groups)
 
