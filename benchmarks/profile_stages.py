@@ -170,12 +170,27 @@ def diagnostics(labels: np.ndarray, pp: np.ndarray) -> list[str]:
     finally:
         _prune.exact_cells = original
     contested = int(np.count_nonzero(stats.argmax != problem.labels))
+    cells = np.flatnonzero(quota > 0)
+    want = quota.flat[cells]
+    table = _cut._CellTable.build(cells, problem.n_classes)
+    floors = _cut._margin_floors(problem, stats, table, want)
+
+    def pairs(floor: np.ndarray) -> int:
+        """Margin pairs pass 1 finds at or above these per-cell floors."""
+        steps = problem.rows.map(
+            _cut._pairs, problem.labels, args=(table, 2, floor),
+            rowwise=(stats.argmax, stats.self_conf),
+        )  # fmt: skip
+        return sum(found[0].size for _, found in steps)
+
     return [
         f"- off-diagonal cells with a non-zero quota: {int(np.count_nonzero(quota))} "
         f"of {quota.size - quota.shape[0]}; contested rows (argmax != label): {contested:,}",
         f"- cells resolved on their full column by _exact_cells: {len(exact_calls)}",
         f"- examples flagged: {int(np.count_nonzero(stats.off_diagonal))} off-diagonal, "
         f"quota total {int(quota.sum())}",
+        f"- margin pairs kept by pass 1: {pairs(floors):,} with the sampled floors, "
+        f"{pairs(np.zeros_like(floors)):,} without (every positive margin in a quota cell)",
     ]
 
 

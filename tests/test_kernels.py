@@ -11,6 +11,7 @@ parity with the loops forced on. numba comes with ``make test`` (the extra ``fas
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -318,7 +319,7 @@ def test_small_inputs_do_not_import_numba():
         "pp /= pp.sum(1, keepdims=True); "
         "labelnoise.find_label_issues(np.arange(40) % 4, pp); print('numba' in sys.modules)"
     )
-    env = {k: v for k, v in __import__("os").environ.items() if k != KERNELS_ENV}
+    env = {k: v for k, v in os.environ.items() if k != KERNELS_ENV}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"

@@ -29,6 +29,7 @@ from labelnoise._sources import RowReader, Rows
 from labelnoise._validation._features import check_features
 from labelnoise._validation._labels import (
     as_array,
+    check_classes,
     check_code_array,
     check_codes,
     check_labels,
@@ -49,6 +50,7 @@ __all__ = [
     "check_bool",
     "check_choice",
     "check_chunk_size",
+    "check_classes",
     "check_code_array",
     "check_codes",
     "check_features",

@@ -11,7 +11,14 @@ import numpy as np
 from labelnoise._errors import InputError, InputTypeError
 from labelnoise._options import check_int
 
-__all__ = ["as_array", "check_code_array", "check_codes", "check_labels", "code_dtype"]
+__all__ = [
+    "as_array",
+    "check_classes",
+    "check_code_array",
+    "check_codes",
+    "check_labels",
+    "code_dtype",
+]
 
 
 def _show(values: Collection[Any], limit: int = 5) -> str:
@@ -32,7 +39,8 @@ def as_array(value: Any, name: str, *, hint: str = "pass a 1-D array or list") -
         ) from exc
 
 
-def _check_classes(classes: Any, n_classes: int) -> np.ndarray:
+def check_classes(classes: Any, n_classes: int) -> np.ndarray:
+    """``classes=``: one unique, non-None name per column of ``pred_probs`` (a copy)."""
     names = as_array(classes, "classes").copy()  # results freeze it; never the caller's
     if names.ndim != 1:
         raise InputError(
@@ -150,7 +158,7 @@ def _check_labels(
         labels, hint="pass a 1-D array or list", empty="pass at least one labelled example."
     )
     if classes is not None:
-        names = _check_classes(classes, n_classes)
+        names = check_classes(classes, n_classes)
         return _codes_from_names(arr, names), names
     if arr.dtype.kind not in "biuf":
         raise _not_indices(arr, n_classes)

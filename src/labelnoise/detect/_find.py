@@ -28,7 +28,7 @@ from labelnoise.detect._ensemble import (
     is_model_list,
     rank_scores,
 )
-from labelnoise.detect._filters import Pruning
+from labelnoise.detect._filters import Pruning, Scores
 from labelnoise.detect._registry import (
     METHODS,
     PRUNE_METHODS,
@@ -37,7 +37,6 @@ from labelnoise.detect._registry import (
     method_names,
 )
 from labelnoise.detect._result import LabelIssues
-from labelnoise.scores._scores import quality_scores
 
 __all__ = ["FilterMethod", "RankBy", "check_removals", "find_label_issues"]
 
@@ -141,17 +140,19 @@ def _confident_issues(
         )
     removals = check_removals(num_to_remove_per_class, problem.n_classes, spec.name)
     stats = confident_pass(problem)
-    mask = spec.function(problem, stats, Pruning(frac_noise, removals, min_examples_per_class))
+    scores_of = Scores(problem, stats.self_conf)
+    pruning = Pruning(frac_noise, removals, min_examples_per_class)
+    mask = spec.function(problem, stats, pruning, scores_of)
     # keep only what the results need: the pass's row index and flags (0.3x a 10-column
     # float32 pred_probs) are freed before the results are built
-    self_conf, argmax = stats.self_conf, stats.argmax
+    argmax = stats.argmax
     del stats
     score_method = rank_by or spec.score
     if combined and ens.rank:
         scores = rank_scores(ens.members, score_method)
     else:
-        scores = quality_scores(problem, score_method, self_conf=self_conf)
-    del self_conf
+        scores = scores_of(score_method)
+    del scores_of
     flagged = np.flatnonzero(mask)
     indices = flagged[np.argsort(scores[flagged])]
     return LabelIssues(

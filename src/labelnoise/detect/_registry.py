@@ -8,7 +8,7 @@ methods all read this table; :data:`FilterMethod` spells the same names, in the 
 order, for type checkers (a test holds the two equal).
 
 Confident-learning filters (``confident_learning=True``) are functions
-``(problem, stats, pruning) -> mask`` over one confident pass (:mod:`._filters`); the
+``(problem, stats, pruning, scores) -> mask`` over one confident pass (:mod:`._filters`); the
 detectors beyond them are functions ``(inputs, settings) -> LabelIssues`` over the
 validated inputs (:mod:`._detectors`).
 """
@@ -68,7 +68,7 @@ class DetectionMethod:
     description : str
         What it flags, in one line.
     function : callable
-        A confident-learning filter ``(problem, stats, pruning) -> mask``, or a detector
+        A confident-learning filter ``(problem, stats, pruning, scores) -> mask``, or a detector
         ``(inputs, settings) -> LabelIssues`` (see ``confident_learning``).
     pred_probs, features : {"required", "optional", "unused"}
         Whether it needs out-of-sample ``pred_probs`` and ``features`` (embeddings).

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from labelnoise._errors import InputError, InputTypeError
-from labelnoise._validation import VALUE_TOLERANCE, as_array
+from labelnoise._validation import VALUE_TOLERANCE, as_array, check_classes
 
 __all__ = ["MultilabelProblem", "check_multilabel_problem", "check_tag_probs"]
 
@@ -98,19 +98,6 @@ def _warn_if_softmax(pp: np.ndarray) -> None:
             UserWarning,
             stacklevel=4,
         )
-
-
-def _check_classes(classes: Any, n_classes: int) -> np.ndarray:
-    names = as_array(classes, "classes").copy()
-    if names.ndim != 1 or names.shape[0] != n_classes:
-        raise InputError(
-            "classes",
-            f"expected one name per column of pred_probs ({n_classes}), got shape "
-            f"{names.shape}; list the tag of each pred_probs column in column order.",
-        )
-    if len(set(names.tolist())) != n_classes:
-        raise InputError("classes", f"tag names must be unique, got {names.tolist()[:10]}.")
-    return names
 
 
 def _from_matrix(arr: np.ndarray, n_classes: int) -> np.ndarray:
@@ -304,7 +291,7 @@ def check_multilabels(labels: Any, *, n_classes: int, names: np.ndarray | None) 
 def check_multilabel_problem(labels: Any, pred_probs: Any, *, classes: Any) -> MultilabelProblem:
     """Validate tags and per-tag probabilities together."""
     pp = check_tag_probs(pred_probs)
-    names = None if classes is None else _check_classes(classes, pp.shape[1])
+    names = None if classes is None else check_classes(classes, pp.shape[1])
     _check_frame_columns(pred_probs, names, "pred_probs")
     tags = check_multilabels(labels, n_classes=pp.shape[1], names=names)
     if tags.shape[0] != pp.shape[0]:

@@ -33,8 +33,8 @@ _COLUMNWISE_MAX = 64
 
 
 def _row_max(values: np.ndarray) -> np.ndarray:
-    """``values.max(axis=1)``; with few columns as one ``np.maximum`` per column, which is
-    8x faster at 10 columns and 2.6x at 32 (numpy reduces short rows slowly)."""
+    """``values.max(axis=1)``; with few columns as one ``np.maximum`` per column (numpy's
+    reduction over short rows is slow; ``low_normalized_margin`` in docs/performance.md)."""
     n_cols = values.shape[1]
     if n_cols > _COLUMNWISE_MAX or n_cols < 2:
         return values.max(axis=1)
