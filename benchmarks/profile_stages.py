@@ -43,7 +43,7 @@ from labelnoise._pass import (
     confident_thresholds,
     self_confidence,
 )
-from labelnoise._validation import check_n_jobs, check_problem
+from labelnoise._validation import Problem, check_n_jobs, check_problem
 from labelnoise.detect import _cut, _prune
 from labelnoise.detect._prune import prune_by_noise_rate, prune_count_matrix
 from labelnoise.noise._counts import calibrate_confident_joint
@@ -84,16 +84,21 @@ def stages(labels: np.ndarray, pp: np.ndarray, repeats: int, n_jobs: int) -> lis
         return result
 
     problem = step(
-        "check_problem (validation scan)", lambda: check_problem(labels, pp, n_jobs=n_jobs)
+        "check_problem (validation scan, gathering p[i, label])",
+        lambda: check_problem(labels, pp, n_jobs=n_jobs),
     )
     index = step(
         "  class_index (rows by label: stable argsort, or none with numba)",
         lambda: class_index(problem.labels, problem.n_classes),
     )
-    self_conf = step("  self_confidence (fancy-index gather)", lambda: self_confidence(problem))
+    bare = Problem(labels=problem.labels, pred_probs=problem.pred_probs, classes=None)
+    self_conf = step(
+        "  (self_confidence as its own gather pass; the scan's saves it)",
+        lambda: self_confidence(bare),
+    )
     step("  confident_thresholds (per-class means)", lambda: confident_thresholds(self_conf, index))
     stats = step(
-        "confident_pass (all of the above + chunked loop)", lambda: confident_pass(problem)
+        "confident_pass (class_index, thresholds, chunked loop)", lambda: confident_pass(problem)
     )
     cal = step(
         "calibrate_confident_joint",

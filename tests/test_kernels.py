@@ -207,6 +207,7 @@ def test_forced_margin_floor_identical_with_and_without_kernels(seed, problem, m
     monkeypatch.setattr(_cut, "_SHARED_PAIRS_PER_WANTED", (0.5, 3)[seed % 2])
     monkeypatch.setattr(_cut, "_OWN_FLOOR_SAMPLES", (0, 32, 10**9)[seed % 3])
     monkeypatch.setattr(_cut, "_KEEP_PAIRS_FRACTION", (0.5, 0.0)[seed % 2])
+    monkeypatch.setattr(_cut, "_DIRECT_SORT_PAIRS", (1 << 16, 0)[seed // 3 % 2])
     got, expected = _both(
         monkeypatch,
         lambda: [

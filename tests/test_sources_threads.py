@@ -145,6 +145,46 @@ def test_n_jobs_must_be_a_non_zero_int(func, bad, problem):
         func(case.labels, case.pred_probs, n_jobs=bad)
 
 
+@pytest.fixture
+def pools(monkeypatch):
+    """The ``max_workers`` of every thread pool ``Rows.map`` starts."""
+    from labelnoise import _sources
+
+    started = []
+
+    class Recording(ThreadPoolExecutor):
+        def __init__(self, max_workers=None):
+            started.append(max_workers)
+            super().__init__(max_workers=max_workers)
+
+    monkeypatch.setattr(_sources, "ThreadPoolExecutor", Recording)
+    return started
+
+
+@pytest.mark.parametrize("func", FUNCS, ids=lambda f: f.__name__)
+def test_default_uses_every_core_and_the_light_cut_pass_one(func, problem, pools, monkeypatch):
+    """By default the passes run on as many threads as the process has cores (3 here,
+    through joblib's count); the top-k cut reading a few columns per contested row
+    (K = 200, quota in few columns per class) runs on one."""
+    import joblib
+
+    monkeypatch.setattr(joblib, "cpu_count", lambda: 3)
+    passes = []
+    original = Rows.map
+
+    def spy(self, step, *args, **kwargs):
+        passes.append((step.__name__, self.n_jobs))
+        return original(self, step, *args, **kwargs)
+
+    monkeypatch.setattr(Rows, "map", spy)
+    case = problem(4, n=4000, n_classes=200, noise=0.2)
+    func(case.labels, case.pred_probs, chunk_size=100)
+    assert pools and set(pools) == {3}
+    assert ("_scan_block", 3) in passes
+    if func is find_label_issues:
+        assert ("_pairs", 1) in passes
+
+
 def test_n_jobs_below_minus_the_cores_leaves_no_thread(problem):
     case = problem(0, n=30, n_classes=3)
     with pytest.raises(InputError, match="leaves no thread"):
@@ -227,3 +267,15 @@ def test_thread_safety(problem):
                 for a, b in zip(issues, serial[0][0], strict=True):
                     assert_same_issues(a, b)
                 assert_same_noise(est, serial[0][1])
+
+
+@pytest.mark.parametrize("func", FUNCS, ids=lambda f: f.__name__)
+def test_default_is_one_thread_out_of_core(func, problem, pools, tmp_path):
+    """Out of core the default keeps memory bounded by one block: no thread pool; an
+    explicit ``n_jobs`` still gets its threads."""
+    case = problem(5, n=2000, n_classes=5, noise=0.3)
+    np.save(tmp_path / "pp.npy", case.pred_probs)
+    func(case.labels, str(tmp_path / "pp.npy"), chunk_size=100)
+    assert pools == []
+    func(case.labels, str(tmp_path / "pp.npy"), chunk_size=100, n_jobs=2)
+    assert pools and set(pools) == {2}

@@ -83,18 +83,20 @@ def check_chunk_size(value: Any, *, func: str) -> int | None:
     return None if value is None else check_int(value, name="chunk_size", func=func, minimum=1)
 
 
-def check_n_jobs(value: Any, *, func: str) -> int:
+def check_n_jobs(value: Any, *, func: str, out_of_core: bool = False) -> int:
     """``n_jobs``: threads for the passes over ``pred_probs``, as joblib counts them.
 
     ``None`` means every core this process may use (its CPU affinity and cgroup quota,
-    through :func:`joblib.cpu_count`); a negative value ``-m`` means all but ``m - 1`` of
-    them, so ``-1`` is all; a positive value is taken as it is.
+    through :func:`joblib.cpu_count`), or one thread for an ``out_of_core`` source, whose
+    memory then stays bounded by one block (each thread holds blocks of its own); a
+    negative value ``-m`` means all but ``m - 1`` of them, so ``-1`` is all; a positive
+    value is taken as it is.
     """
     from joblib import cpu_count
 
     cores = int(cpu_count())
     if value is None:
-        return cores
+        return 1 if out_of_core else cores
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value == 0:
         raise InputError(
             "n_jobs",

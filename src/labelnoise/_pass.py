@@ -5,21 +5,23 @@ label ``i`` into cell ``(i, j)`` of the *confident joint* when its predicted pro
 of class ``j`` reaches the per-class threshold ``t_j`` (the mean self-confidence of the
 examples labelled ``j``). Ties between several confident classes go to the argmax.
 
-Everything later stages need is gathered here in two passes over ``pred_probs``: one
-gather of the self-confidences (for the thresholds) and one chunked pass that also finds
-each row's argmax and whether its given label is (within 1e-6 of) the argmax.
+Everything later stages need is gathered here in one chunked pass over ``pred_probs``,
+which also finds each row's argmax and whether its given label is (within 1e-6 of) the
+argmax. The self-confidences it needs first (for the thresholds) come from validation's
+scan (``Problem.self_conf``), or from a gather of their own when validation did not
+take them (a renormalized input, or a problem built by a detector).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from labelnoise._kernels import confident_block as compiled_confident_block
 from labelnoise._kernels import group_by_label, rows_of_label, use_kernels
+from labelnoise._sources import per_row
 from labelnoise._validation import Problem
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "confident_pass",
     "confident_thresholds",
     "given_is_argmax",
+    "label_counts",
     "self_confidence",
     "self_confidence_block",
 ]
@@ -82,6 +85,22 @@ class ClassIndex:
             yield int(k), ordered[self.starts[k] : self.starts[k + 1]]
 
 
+#: Labels counted per batch of this many: ``np.bincount`` casts its input to int64, and
+#: out of core the (1-2 byte) codes of a whole column would take 8 bytes each at once.
+_COUNT_BATCH = 1 << 20
+
+
+def label_counts(labels: np.ndarray, n_classes: int) -> np.ndarray:
+    """``np.bincount(labels, minlength=n_classes)`` (int64), without an int64 copy of
+    short label codes (counted in batches of :data:`_COUNT_BATCH`)."""
+    if labels.dtype.itemsize >= np.dtype(np.intp).itemsize or labels.size <= _COUNT_BATCH:
+        return np.bincount(labels, minlength=n_classes)
+    counts = np.zeros(n_classes, dtype=np.intp)
+    for start in range(0, labels.size, _COUNT_BATCH):
+        counts += np.bincount(labels[start : start + _COUNT_BATCH], minlength=n_classes)
+    return counts
+
+
 def class_index(
     labels: np.ndarray, n_classes: int, *, sort: bool = True, out_of_core: bool = False
 ) -> ClassIndex:
@@ -89,7 +108,7 @@ def class_index(
     ``sort=False`` skips the sort and its 8 bytes per row, and so do the compiled loops
     (:mod:`labelnoise._kernels`), which group in one pass when asked. ``out_of_core``: the
     labels belong to an out-of-core ``pred_probs``, which keeps numpy's loops."""
-    counts = np.bincount(labels, minlength=n_classes)
+    counts = label_counts(labels, n_classes)
     starts = np.zeros(n_classes + 1, dtype=np.intp)
     np.cumsum(counts, out=starts[1:])
     if sort and use_kernels(labels.size, n_classes, out_of_core=out_of_core):
@@ -102,18 +121,15 @@ def class_index(
 
 
 def self_confidence_block(block: np.ndarray, given: np.ndarray) -> np.ndarray:
-    """``block[i, given[i]]`` for every row of a block (a flat gather: 2x faster than
-    ``block[np.arange(n), given]`` on a C-ordered block)."""
-    n_rows, n_cols = block.shape
-    if not block.flags.c_contiguous:
-        return block[np.arange(n_rows), given]
-    flat = np.arange(0, n_rows * n_cols, n_cols, dtype=np.intp)
-    flat += given
-    return block.reshape(-1)[flat]
+    """``block[i, given[i]]`` for every row of a block."""
+    return per_row(block, given)
 
 
 def self_confidence(problem: Problem) -> np.ndarray:
-    """``pred_probs[i, labels[i]]`` for every row, in the working dtype, block by block."""
+    """``pred_probs[i, labels[i]]`` for every row, in the working dtype: validation's
+    (which gathers it during its scan), or block by block."""
+    if problem.self_conf is not None:
+        return problem.self_conf
     out = np.empty(problem.n, dtype=problem.rows.dtype)
     for rows, values in problem.rows.map(self_confidence_block, problem.labels):
         out[rows] = values
@@ -127,10 +143,16 @@ def confident_thresholds(self_conf: np.ndarray, index: ClassIndex) -> np.ndarray
     so they are bit-for-bit those of the reference implementation; an absent class gets an
     unreachable threshold of 2 (and the array is then float64, as in the reference).
     """
-    means: list[Any] = [_ABSENT_CLASS_THRESHOLD] * index.counts.shape[0]
+    n_classes = index.counts.shape[0]
+    sums = np.zeros(n_classes, dtype=self_conf.dtype)
     for k, values in index.grouped(self_conf):
-        means[k] = np.mean(values)
-    return np.clip(np.asarray(means), a_min=CONFIDENT_THRESHOLD_FLOOR, a_max=None)
+        sums[k] = np.add.reduce(values)  # np.mean's own sum, without its per-call overhead
+    present = index.counts > 0
+    # np.mean divides its sum by the count in the values' dtype: the same division here
+    means = sums / np.where(present, index.counts, 1).astype(self_conf.dtype)
+    if not present.all():  # the reference's list mixes in an int, so its array is float64
+        means = np.where(present, means.astype(np.float64), float(_ABSENT_CLASS_THRESHOLD))
+    return np.clip(means, a_min=CONFIDENT_THRESHOLD_FLOOR, a_max=None)
 
 
 @dataclass(frozen=True)
@@ -223,7 +245,10 @@ class CellCounter:
     def _flush(self) -> None:
         if self._keys:
             keys = np.concatenate(self._keys).astype(np.intp, copy=False)
-            self.counts += np.bincount(keys, minlength=self.counts.size)
+            if 8 * keys.size < self.counts.size:  # few keys: no pass over every cell
+                np.add.at(self.counts, keys, 1)
+            else:
+                self.counts += np.bincount(keys, minlength=self.counts.size)
         self._keys, self._pending = [], 0
 
     def total(self) -> np.ndarray:

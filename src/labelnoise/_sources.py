@@ -17,6 +17,7 @@ random access (a class's rows, the contested rows) then works as for ``.npy``.
 
 from __future__ import annotations
 
+import copy
 import mmap
 import os
 import tempfile
@@ -38,6 +39,7 @@ __all__ = [
     "is_dask",
     "is_out_of_core",
     "open_out_of_core",
+    "per_row",
     "renormalize_rows",
 ]
 
@@ -239,6 +241,17 @@ class _PageRelease:
             self._map.madvise(mmap.MADV_DONTNEED, start, stop - start)
 
 
+def per_row(block: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """``block[i, columns[i]]`` for every row of a block (a flat gather: 2x faster than
+    ``block[np.arange(n), columns]`` on a C-ordered block)."""
+    n_rows, n_cols = block.shape
+    if not block.flags.c_contiguous:
+        return block[np.arange(n_rows), columns]
+    flat = np.arange(0, n_rows * n_cols, n_cols, dtype=np.intp)
+    flat += columns
+    return block.reshape(-1)[flat]
+
+
 def renormalize_rows(block: np.ndarray) -> np.ndarray:
     """Clip to [0, 1] and divide each row by its sum, in place (as validation's full copy)."""
     np.clip(block, 0.0, 1.0, out=block)
@@ -310,6 +323,15 @@ class Rows:
     @property
     def shape(self) -> tuple[int, int]:
         return (int(self.array.shape[0]), int(self.array.shape[1]))
+
+    def serial(self) -> Rows:
+        """This reader on one thread: for a pass whose blocks are too light to share
+        (handing a block to a thread and back costs more than reading a few values)."""
+        if self.n_jobs == 1:
+            return self
+        one = copy.copy(self)
+        one.n_jobs = 1
+        return one
 
     def slices(self, chunk_size: int | None = None) -> Iterator[slice]:
         n, k = self.shape

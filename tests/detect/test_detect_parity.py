@@ -144,7 +144,8 @@ def test_frac_noise_is_ignored_like_cleanlab_for_other_methods(seed, method, mak
 def test_margin_floor_and_second_read_match_cleanlab(seed, kernels, problem, oracle, monkeypatch):
     """prune_by_noise_rate's shortcuts, forced on small problems: a margin floor from a
     row sample (large inputs only by default), cells left short by it redone without it,
-    and pass 2 reading the rows again when pass 1's pairs exceed their memory budget;
+    pass 2 reading the rows again when pass 1's pairs exceed their memory budget, and the
+    histogram (by default only for many pairs) or one sort of every kept pair;
     with numpy's chunk steps and with the compiled loops (``labelnoise._kernels``)."""
     if kernels == "numba":
         pytest.importorskip("numba", reason="the extra 'fast' (make test installs it)")
@@ -167,10 +168,36 @@ def test_margin_floor_and_second_read_match_cleanlab(seed, kernels, problem, ora
     monkeypatch.setattr("labelnoise.detect._cut._FLOOR_SIGMAS", [0.0, 1.0, 4.0][seed // 3 % 3])
     monkeypatch.setattr("labelnoise.detect._cut._FLOOR_SLACK", [1, 2, 8][seed // 9 % 3])
     monkeypatch.setattr("labelnoise.detect._cut._KEEP_PAIRS_FRACTION", [0.5, 0.0][seed % 2])
+    monkeypatch.setattr("labelnoise.detect._cut._DIRECT_SORT_PAIRS", [1 << 16, 0][seed // 2 % 2])
     for method in PRUNE_METHODS:
         expected = oracle.find_label_issues(case.labels, case.pred_probs, method)
         got = find_label_issues(case.labels, case.pred_probs, method=method)
         np.testing.assert_array_equal(got.mask, expected, err_msg=f"{case!r} {method}")
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_kept_pairs_sorted_at_once_or_through_the_histogram(direct, problem, oracle, monkeypatch):
+    """Few kept pairs are sorted at once (the histogram is never built); with the limit at 0
+    the histogram finds each cell's cut bin. Both give cleanlab's mask, ties included."""
+    from labelnoise.detect import _cut
+
+    tables = []
+    original = _cut._Pairs.table
+
+    def spy(self):
+        tables.append(self.n_pairs)
+        return original(self)
+
+    monkeypatch.setattr(_cut._Pairs, "table", spy)
+    monkeypatch.setattr(_cut, "_KEEP_PAIRS_FRACTION", 8.0)  # tiny inputs: keep every pair
+    if not direct:
+        monkeypatch.setattr(_cut, "_DIRECT_SORT_PAIRS", 0)
+    for seed in range(6):
+        case = problem(42_100 + seed, n=2000, n_classes=40, noise=0.3, decimals=[None, 2][seed % 2])
+        expected = oracle.find_label_issues(case.labels, case.pred_probs, "prune_by_noise_rate")
+        got = find_label_issues(case.labels, case.pred_probs)
+        np.testing.assert_array_equal(got.mask, expected, err_msg=repr(case))
+    assert (len(tables) == 0) == direct
 
 
 @pytest.mark.parametrize("floors", ["own", "shared"])

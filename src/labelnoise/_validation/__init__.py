@@ -25,7 +25,7 @@ from labelnoise._options import (
     check_int,
     check_n_jobs,
 )
-from labelnoise._sources import RowReader, Rows
+from labelnoise._sources import RowReader, Rows, is_out_of_core
 from labelnoise._validation._features import check_features
 from labelnoise._validation._labels import (
     as_array,
@@ -39,7 +39,8 @@ from labelnoise._validation._pred_probs import (
     ROW_SUM_TOLERANCE,
     VALUE_TOLERANCE,
     check_pred_probs,
-    check_source,
+    open_source,
+    scan_source,
 )
 
 __all__ = [
@@ -60,8 +61,9 @@ __all__ = [
     "check_n_jobs",
     "check_pred_probs",
     "check_problem",
-    "check_source",
     "code_dtype",
+    "open_source",
+    "scan_source",
 ]
 
 
@@ -78,6 +80,9 @@ class Problem:
     pred_probs: np.ndarray  # float32 or float64, shape (n, K); never modified
     classes: np.ndarray | None  # class names, one per column, when labels were names
     source: RowReader | None = None  # block reader; None: read pred_probs as it is
+    #: ``pred_probs[i, labels[i]]`` when validation gathered it (its scan reads every row
+    #: anyway); None: gather it from the rows when needed
+    self_conf: np.ndarray | None = None
 
     @property
     def rows(self) -> RowReader:
@@ -122,15 +127,17 @@ def check_problem(
     ``pred_probs`` may also be out of core (a path or a ``numpy.memmap``); it is then read
     in blocks of ``chunk_size`` rows and the label codes use the smallest integer type.
     With ``func`` (the public function's name) its ``chunk_size`` and ``n_jobs`` options are
-    checked here too (``n_jobs=None``: every core), their errors naming ``func``; without
-    it they are trusted as checked.
+    checked here too (``n_jobs=None``: every core, or one thread for an out-of-core
+    source, whose memory then stays bounded by one block), their errors naming ``func``;
+    without it they are trusted as checked.
     """
     if func is not None:  # a public function's options, checked once, here
         chunk_size = check_chunk_size(chunk_size, func=func)
-        n_jobs = check_n_jobs(n_jobs, func=func)
+        n_jobs = check_n_jobs(n_jobs, func=func, out_of_core=is_out_of_core(pred_probs))
     elif n_jobs is None:  # a caller that checked its options passes the resolved count
         raise TypeError("check_problem: pass func= to resolve n_jobs=None")
-    pp, rows = check_source(pred_probs, normalize=normalize, chunk_size=chunk_size, n_jobs=n_jobs)
+    check_bool(normalize, name="normalize")
+    pp, rows = open_source(pred_probs, chunk_size=chunk_size, n_jobs=n_jobs)
     codes, names = check_labels(
         labels, n_classes=pp.shape[1], classes=classes, compact=rows.out_of_core
     )
@@ -140,4 +147,5 @@ def check_problem(
             f"has {codes.shape[0]} entries but pred_probs has {pp.shape[0]} rows; "
             "pass one label per row of pred_probs.",
         )
-    return Problem(labels=codes, pred_probs=pp, classes=names, source=rows)
+    pp, rows, own = scan_source(pp, rows, normalize=normalize, labels=codes)
+    return Problem(labels=codes, pred_probs=pp, classes=names, source=rows, self_conf=own)

@@ -1,5 +1,7 @@
 """``pred_probs``: layout, values and row sums in one chunked scan; in memory, out of core or
-on Dask (:func:`check_pred_probs`, :func:`check_source`)."""
+on Dask (:func:`check_pred_probs`; :func:`open_source` then :func:`scan_source`). The scan
+can also gather each row's probability of its given label, so the confident pass does
+not read the rows once more for it."""
 
 from __future__ import annotations
 
@@ -9,10 +11,23 @@ import numpy as np
 
 from labelnoise._errors import InputError, InputTypeError
 from labelnoise._options import check_bool
-from labelnoise._sources import RowReader, Rows, is_dask, is_out_of_core, open_out_of_core
+from labelnoise._sources import (
+    RowReader,
+    Rows,
+    is_dask,
+    is_out_of_core,
+    open_out_of_core,
+    per_row,
+)
 from labelnoise._validation._labels import as_array
 
-__all__ = ["ROW_SUM_TOLERANCE", "VALUE_TOLERANCE", "check_pred_probs", "check_source"]
+__all__ = [
+    "ROW_SUM_TOLERANCE",
+    "VALUE_TOLERANCE",
+    "check_pred_probs",
+    "open_source",
+    "scan_source",
+]
 
 #: How far a single probability may fall outside [0, 1] and still be accepted (float16 storage).
 VALUE_TOLERANCE = 1e-4
@@ -22,8 +37,11 @@ ROW_SUM_TOLERANCE = 1e-3
 _SHORT_ROW = 4096
 
 
-def _scan_block(block: np.ndarray, given: Any, exact: bool) -> tuple[float, float, float, float]:
-    """Chunk step of the validation scan: min, max, min and max row sum of one block.
+def _scan_block(
+    block: np.ndarray, given: Any, exact: bool
+) -> tuple[float, float, float, float, np.ndarray | None]:
+    """Chunk step of the validation scan: min, max, min and max row sum of one block,
+    and with ``given`` (label codes) each row's value in its label's column.
 
     Row sums are float64 when ``exact`` (whether a row sums to exactly 1 decides
     renormalization) or when a row is long; otherwise a plain ``einsum`` in the block's
@@ -34,17 +52,24 @@ def _scan_block(block: np.ndarray, given: Any, exact: bool) -> tuple[float, floa
         sums = block.sum(axis=1, dtype=np.float64)
     else:
         sums = np.einsum("ij->i", block)
-    return float(block.min()), float(block.max()), float(sums.min()), float(sums.max())
+    own = None if given is None else per_row(block, given)
+    return float(block.min()), float(block.max()), float(sums.min()), float(sums.max()), own
 
 
-def _scan(rows: RowReader, *, exact: bool) -> tuple[float, float, float, float]:
-    """One pass: min value, max value, min and max row sum (NaN propagates)."""
+def _scan(
+    rows: RowReader, *, exact: bool, labels: np.ndarray | None = None
+) -> tuple[tuple[float, float, float, float], np.ndarray | None]:
+    """One pass: min value, max value, min and max row sum (NaN propagates); with
+    ``labels``, also ``p[i, labels[i]]`` for every row."""
     lo, hi, smin, smax = np.inf, -np.inf, np.inf, -np.inf
-    for _, (b_lo, b_hi, b_smin, b_smax) in rows.map(_scan_block, args=(exact,)):
+    own = None if labels is None else np.empty(labels.shape[0], dtype=rows.dtype)
+    for where, (b_lo, b_hi, b_smin, b_smax, b_own) in rows.map(_scan_block, labels, args=(exact,)):
         # np.minimum/np.maximum propagate NaN (Python's min/max would drop it)
         lo, hi = float(np.minimum(lo, b_lo)), float(np.maximum(hi, b_hi))
         smin, smax = float(np.minimum(smin, b_smin)), float(np.maximum(smax, b_smax))
-    return lo, hi, smin, smax
+        if own is not None:
+            own[where] = b_own
+    return (lo, hi, smin, smax), own
 
 
 _ZERO_ROW = (
@@ -104,9 +129,12 @@ def _check_layout(pp: Any) -> np.dtype:
     return np.dtype(np.float32) if pp.dtype.itemsize < 4 else np.dtype(pp.dtype)
 
 
-def _needs_renormalizing(rows: RowReader, *, normalize: bool) -> bool:
-    """Check values and row sums in one chunked pass; whether rows need clip + renormalize."""
-    lo, hi, smin, smax = _scan(rows, exact=normalize)
+def _needs_renormalizing(
+    rows: RowReader, *, normalize: bool, labels: np.ndarray | None = None
+) -> tuple[bool, np.ndarray | None]:
+    """Check values and row sums in one chunked pass; whether rows need clip + renormalize,
+    and (with ``labels``) the gathered ``p[i, labels[i]]``."""
+    (lo, hi, smin, smax), own = _scan(rows, exact=normalize, labels=labels)
     if not (np.isfinite(lo) and np.isfinite(hi)):
         raise InputError(
             "pred_probs",
@@ -120,14 +148,14 @@ def _needs_renormalizing(rows: RowReader, *, normalize: bool) -> bool:
             "if these are logits, apply a softmax first.",
         )
     if normalize:
-        return smin != 1.0 or smax != 1.0 or lo < 0 or hi > 1
+        return bool(smin != 1.0 or smax != 1.0 or lo < 0 or hi > 1), own
     if smin < 1 - ROW_SUM_TOLERANCE or smax > 1 + ROW_SUM_TOLERANCE:
         raise InputError(
             "pred_probs",
             f"each row must sum to 1, got row sums from {smin:.6g} to {smax:.6g}; "
             "pass normalize=True to divide each row by its sum.",
         )
-    return lo < 0 or hi > 1
+    return bool(lo < 0 or hi > 1), own
 
 
 def check_pred_probs(
@@ -140,45 +168,77 @@ def check_pred_probs(
     :data:`ROW_SUM_TOLERANCE` are an error unless ``normalize=True``.
     """
     check_bool(normalize, name="normalize")
-    pp = as_array(pred_probs, "pred_probs")
-    work = _check_layout(pp)
-    if pp.dtype != work:
-        pp = pp.astype(work)
-    if _needs_renormalizing(Rows(pp, chunk_size=chunk_size, n_jobs=n_jobs), normalize=normalize):
-        return _renormalized(pp, clip=True)
+    pp = _working_array(pred_probs)
+    pp, _, _ = scan_source(pp, Rows(pp, chunk_size=chunk_size, n_jobs=n_jobs), normalize=normalize)
     return pp
 
 
-def check_source(
-    pred_probs: Any, *, normalize: bool = False, chunk_size: int | None = None, n_jobs: int = 1
-) -> tuple[Any, RowReader]:
-    """Validate ``pred_probs`` of any kind; return ``(array, rows)`` to read it with.
+def _working_array(pred_probs: Any) -> np.ndarray:
+    """An in-memory ``pred_probs`` with its layout checked, in its working dtype."""
+    pp = as_array(pred_probs, "pred_probs")
+    work = _check_layout(pp)
+    return pp if pp.dtype == work else pp.astype(work)
 
-    In memory this is :func:`check_pred_probs`. Out of core (a ``.npy`` or Parquet path,
-    or a ``numpy.memmap``) the same checks run block by block, and the conversion and
-    renormalization that would copy the array are applied to each block as it is read.
-    A Dask array is checked the same way, one task per row chunk. ``n_jobs`` threads
-    compute the blocks of every later pass (in memory and out of core; Dask schedules
-    its own).
+
+def open_source(
+    pred_probs: Any, *, chunk_size: int | None = None, n_jobs: int = 1
+) -> tuple[Any, RowReader]:
+    """Check the layout of ``pred_probs`` of any kind (no value is read yet); return
+    ``(array, rows)`` to read it with, for :func:`scan_source`.
+
+    In memory the array is converted to its working dtype. Out of core (a ``.npy`` or
+    Parquet path, or a ``numpy.memmap``) and on Dask the conversion is applied to each
+    block as it is read. ``n_jobs`` threads compute the blocks of every later pass (in
+    memory and out of core; Dask schedules its own).
     """
-    check_bool(normalize, name="normalize")
     if is_dask(pred_probs):
         from labelnoise.distributed._rows import dask_rows
 
         distributed = dask_rows(pred_probs)
         work = _check_layout(distributed.array)
         distributed = distributed.with_options(dtype=work, renormalize=False)
-        if _needs_renormalizing(distributed, normalize=normalize):
-            _check_normalizable(distributed)
-            distributed = distributed.with_options(dtype=work, renormalize=True)
         return distributed.array, distributed
     if not is_out_of_core(pred_probs):
-        pp = check_pred_probs(pred_probs, normalize=normalize, chunk_size=chunk_size, n_jobs=n_jobs)
+        pp = _working_array(pred_probs)
         return pp, Rows(pp, chunk_size=chunk_size, n_jobs=n_jobs)
     raw = open_out_of_core(pred_probs)
     work = _check_layout(raw)
-    rows = Rows(raw, dtype=work, chunk_size=chunk_size, n_jobs=n_jobs)
-    if _needs_renormalizing(rows, normalize=normalize):
-        _check_normalizable(rows)
-        rows = Rows(raw, dtype=work, renormalize=True, chunk_size=chunk_size, n_jobs=n_jobs)
-    return raw, rows
+    return raw, Rows(raw, dtype=work, chunk_size=chunk_size, n_jobs=n_jobs)
+
+
+def scan_source(
+    pp: Any, rows: RowReader, *, normalize: bool = False, labels: np.ndarray | None = None
+) -> tuple[Any, RowReader, np.ndarray | None]:
+    """Check the values and row sums of what :func:`open_source` opened, in one chunked
+    pass; return ``(array, rows, own)``, renormalizing when needed: in memory a clipped
+    and renormalized copy, out of core and on Dask each block as it is read.
+
+    With ``labels`` (validated codes, one per row) the same pass gathers
+    ``own = p[i, labels[i]]`` in the working dtype; ``own`` is ``None`` without labels or
+    when the rows were renormalized (it would be stale).
+    """
+    check_bool(normalize, name="normalize")
+    renormalize, own = _needs_renormalizing(rows, normalize=normalize, labels=labels)
+    if not renormalize:
+        return pp, rows, own
+    if isinstance(rows, Rows) and not rows.out_of_core:
+        pp = _renormalized(pp, clip=True)
+        return pp, Rows(pp, chunk_size=rows.chunk_size, n_jobs=rows.n_jobs), None
+    _check_normalizable(rows)
+    if isinstance(rows, Rows):
+        return (
+            pp,
+            Rows(
+                pp,
+                dtype=rows.dtype,
+                renormalize=True,
+                chunk_size=rows.chunk_size,
+                n_jobs=rows.n_jobs,
+            ),
+            None,
+        )
+    from labelnoise.distributed._rows import DaskRows
+
+    assert isinstance(rows, DaskRows)  # the only other reader open_source makes
+    distributed = rows.with_options(dtype=rows.dtype, renormalize=True)
+    return distributed.array, distributed, None

@@ -210,28 +210,49 @@ _HISTOGRAM_BINS = 1 << 21
 _KEEP_PAIRS_FRACTION = 0.5
 
 
+#: In memory, a cut pass whose kept pairs number at most this many (and at most an
+#: eighth of the histogram's size) sorts them all instead of building the histogram.
+_DIRECT_SORT_PAIRS = 1 << 16
+
+
 class _Pairs:
     """Pass 1's pairs, kept in memory while they take at most ``budget`` bytes (so
-    pass 2 needs no second read of ``pred_probs``), with their histogram."""
+    pass 2 needs no second read of ``pred_probs``), and their histogram (built from the
+    kept pairs only when asked, or once they no longer fit)."""
 
     def __init__(self, n_cells: int, n_bins: int, budget: int) -> None:
         self.n_bins, self.budget = n_bins, budget
         self.histogram = CellCounter(n_cells * n_bins)
         self.kept: list[tuple[np.ndarray, ...]] | None = []
+        self.n_pairs = 0
         self._bytes = 0
+        self._counted = False
 
     def add(self, rows: slice, pairs: tuple[np.ndarray, ...]) -> None:
         cell, bins, margin, row = pairs
-        self.histogram.add(_histogram_keys(cell, bins, self.n_bins))
-        if self.kept is None:
-            return
-        self._bytes += sum(a.nbytes for a in pairs)
-        if self._bytes > self.budget:
+        self.n_pairs += cell.size
+        if self.kept is not None:
+            self._bytes += sum(a.nbytes for a in pairs)
+            if self._bytes <= self.budget:
+                self.kept.append((cell, bins, margin, row + rows.start))
+                return
+            self._count_kept()
             self.kept = None
-        else:
-            self.kept.append((cell, bins, margin, row + rows.start))
+        self.histogram.add(_histogram_keys(cell, bins, self.n_bins))
+
+    def _count_kept(self) -> None:
+        if not self._counted:
+            for cell, bins, _, _ in self.kept or ():
+                self.histogram.add(_histogram_keys(cell, bins, self.n_bins))
+            self._counted = True
+
+    def sort_all(self) -> bool:
+        """Whether sorting every kept pair is cheaper than the histogram."""
+        size = self.histogram.counts.size
+        return self.kept is not None and self.n_pairs <= min(_DIRECT_SORT_PAIRS, size // 8)
 
     def table(self) -> np.ndarray:
+        self._count_kept()
         return self.histogram.total().reshape(-1, self.n_bins)
 
 
@@ -350,13 +371,18 @@ def _cut_pass(
     (``cut``) follows. Pass 2 marks every pair above that bin (they are chosen whatever
     the order of ties) and keeps the pairs inside it, which are sorted to finish the cell.
     In memory, pass 2 reuses pass 1's pairs when they fit in half the size of
-    ``pred_probs``; out of core (or when they do not fit) it reads the rows again.
+    ``pred_probs``; out of core (or when they do not fit) it reads the rows again. When
+    pass 1 kept few pairs (:data:`_DIRECT_SORT_PAIRS`) they are all sorted at once, with
+    no histogram. The pass runs on one thread when it reads only a few columns per row.
     """
     n_classes, labels, rows_of = problem.n_classes, problem.labels, problem.rows
     rowwise = (stats.argmax, stats.self_conf)
     n_bins = int(np.clip(_HISTOGRAM_BINS // cells.size, 16, 4096))
     fast = use_kernels(problem.n, n_classes, rows_of.dtype, out_of_core=rows_of.out_of_core)
-    args: tuple[Any, ...] = (_CellTable.build(cells, n_classes), n_bins, floors)
+    table = _CellTable.build(cells, n_classes)
+    if table.columns is not None and isinstance(rows_of, Rows):
+        rows_of = rows_of.serial()  # a few values per contested row: too light for threads
+    args: tuple[Any, ...] = (table, n_bins, floors)
     budget = 0 if rows_of.out_of_core else int(problem.pred_probs.nbytes * _KEEP_PAIRS_FRACTION)
     found = _Pairs(cells.size, n_bins, budget)
     if rows_of.out_of_core:
@@ -370,6 +396,10 @@ def _cut_pass(
             _pairs, labels, args=(*args, fast), rowwise=rowwise, chunk_size=chunk_size
         ):
             found.add(rows, pairs)
+        if found.sort_all() and found.kept is not None:
+            cell, _, margin, row = (np.concatenate(p) for p in zip(*found.kept, strict=True))
+            starved = np.bincount(cell, minlength=cells.size) < want
+            return _finish_cut([(cell, -margin, row)], cells.size, want, mask), starved
     above = np.cumsum(found.table()[:, ::-1], axis=1)[:, ::-1]  # pairs in bins >= b
     cut = np.maximum((above >= want[:, None]).sum(axis=1) - 1, 0)
     over = np.minimum(cut + 1, n_bins - 1)

@@ -11,6 +11,7 @@ import numpy as np
 from labelnoise._errors import InputError
 from labelnoise._pass import confident_pass
 from labelnoise._random import RandomState, check_random_state
+from labelnoise._sources import is_out_of_core
 from labelnoise._validation import (
     check_bool,
     check_choice,
@@ -179,7 +180,7 @@ def find_label_issues(
     classes: Sequence[Any] | None = None,
     normalize: bool = False,
     chunk_size: int | None = None,
-    n_jobs: int | None = 1,
+    n_jobs: int | None = None,
     ensemble: EnsembleMethod = "likelihood",
     n_neighbors: int = 10,
     mixture: MixtureKind = "gaussian",
@@ -265,12 +266,13 @@ def find_label_issues(
         block by block, with memory bounded by the block (out of core). A
         ``dask.array`` runs one task per row chunk on the active Dask scheduler
         (docs/distributed.md). Both give exactly the in-memory result.
-    n_jobs : int or None, default=1
+    n_jobs : int or None, default=None
         Threads for the passes over one model's ``pred_probs`` (validation, thresholds,
-        confident joint, scores); ``None`` or ``-1``: every core this process may use.
-        Results are bit-identical for every value. One thread is the default: on a
-        2-vCPU machine a second one saved up to 30% when calls alternate in one process
-        but nothing in a fresh process, and raised peak memory (docs/performance.md).
+        confident joint, the top-k cut, scores); ``-1``: every core this process may use;
+        ``None``: every core for ``pred_probs`` in memory, one thread out of core (where
+        memory stays bounded by one block). Results are bit-identical for every value.
+        Pass 1 inside your own parallel workers (a joblib or Dask worker that runs many
+        calls at once).
     ensemble : {"likelihood", "mean", "rank", "weighted"}, default="likelihood"
         How a list of models' ``pred_probs`` is combined: ``likelihood`` averages the
         probabilities with the weights that make the given labels most likely (stacking
@@ -310,7 +312,7 @@ def find_label_issues(
         min_examples_per_class, name="min_examples_per_class", func=_FUNC, minimum=0
     )
     chunk_size = check_chunk_size(chunk_size, func=_FUNC)
-    n_jobs = check_n_jobs(n_jobs, func=_FUNC)
+    n_jobs = check_n_jobs(n_jobs, func=_FUNC, out_of_core=is_out_of_core(pred_probs))
     check_choice(ensemble, name="ensemble", func=_FUNC, choices=ENSEMBLE_METHODS)
     check_choice(mixture, name="mixture", func=_FUNC, choices=("gaussian", "beta"))
     n_neighbors = check_int(n_neighbors, name="n_neighbors", func=_FUNC, minimum=1)

@@ -32,38 +32,56 @@ def round_keeping_sum(values: np.ndarray) -> np.ndarray:
     return ints.astype(int)
 
 
-def _moved(losses: np.ndarray, up: np.ndarray, n_changes: np.ndarray) -> np.ndarray:
-    """Boolean mask of the entries :func:`round_keeping_sum` moves in each row: the
+def _moves(
+    losses: np.ndarray, up: np.ndarray, n_changes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(row, column)`` of the entries :func:`round_keeping_sum` moves in each row: the
     ``n_changes`` largest losses where ``up``, else the smallest, ties in argsort order.
 
     A row whose chosen set is bounded by distinct values is settled from a (fast) value
-    sort; only rows with equal values across the boundary need the argsort's tie order.
+    sort; only rows with equal values across the boundary need the argsort's tie order,
+    and of their argsort only the window that moves is read.
     """
     n_rows, n_cols = losses.shape
     values = np.sort(losses, axis=1)
     at = np.where(up, n_cols - n_changes, n_changes - 1)
-    beyond = np.where(up, at - 1, at + 1)
+    beyond = np.clip(np.where(up, at - 1, at + 1), 0, n_cols - 1)
     r = np.arange(n_rows)
     bound = values[r, at]
-    outside = values[r, np.clip(beyond, 0, n_cols - 1)]
-    settled = (n_changes == n_cols) | (bound != outside)
-    moved = np.where(up[:, None], losses >= bound[:, None], losses <= bound[:, None])
+    settled = (n_changes == n_cols) | (bound != values[r, beyond])
+    done = np.flatnonzero(settled)
+    near = losses[done]
+    edge = bound[done, None]
+    hit = np.where(up[done, None], near >= edge, near <= edge)
+    hit_rows, hit_cols = np.nonzero(hit)
     tied = np.flatnonzero(~settled)
-    if tied.size:
-        order = np.argsort(losses[tied], axis=1)
-        rank = np.empty_like(order)
-        np.put_along_axis(rank, order, np.arange(n_cols)[None, :], axis=1)
-        count = n_changes[tied, None]
-        moved[tied] = np.where(up[tied, None], rank >= n_cols - count, rank < count)
-    return moved
+    if tied.size == 0:
+        return done[hit_rows], hit_cols
+    order = np.argsort(losses[tied], axis=1)
+    count = n_changes[tied]
+    width = int(count.max())
+    tied_up = up[tied]
+    # the last `count` entries of the order (up), else the first
+    first = np.where(tied_up, n_cols - width, 0)
+    window = np.take_along_axis(order, first[:, None] + np.arange(width), axis=1)
+    step = np.arange(width)
+    chosen = np.where(tied_up[:, None], step >= width - count[:, None], step < count[:, None])
+    tied_rows = np.broadcast_to(tied[:, None], chosen.shape)[chosen]
+    return (
+        np.concatenate([done[hit_rows], tied_rows]),
+        np.concatenate([hit_cols, window[chosen]]),
+    )
 
 
 def round_keeping_row_sums(matrix: np.ndarray) -> np.ndarray:
-    """Apply :func:`round_keeping_sum` to every row of a 2-D float matrix, vectorized.
+    """Apply :func:`round_keeping_sum` to every row of a 2-D matrix, vectorized.
 
     Row sums and argsorts along the last axis of a C-ordered matrix run numpy's same 1-D
-    loops as on each row alone, so the result equals the row-by-row one exactly.
+    loops as on each row alone, so the result equals the row-by-row one exactly. An
+    integer matrix is returned as it is (as int): its rows already keep their sums.
     """
+    if np.asarray(matrix).dtype.kind in "iub":
+        return np.asarray(matrix).astype(int)
     floats = np.ascontiguousarray(matrix, dtype=float)
     ints = floats.round()
     if floats.shape[0] == 0:
@@ -77,8 +95,8 @@ def round_keeping_row_sums(matrix: np.ndarray) -> np.ndarray:
             return ints.astype(int)
         up = diff[rows] > 0
         n_changes = np.minimum(np.abs(diff[rows]), n_cols).astype(np.intp)
-        moved = _moved(floats[rows] - ints[rows], up, n_changes)
-        ints[rows] += np.where(up, 1.0, -1.0)[:, None] * moved
+        moved_rows, moved_cols = _moves(floats[rows] - ints[rows], up, n_changes)
+        ints[rows[moved_rows], moved_cols] += np.where(up[moved_rows], 1.0, -1.0)
 
 
 def calibrate_confident_joint(confident_joint: np.ndarray, label_counts: np.ndarray) -> np.ndarray:

@@ -127,7 +127,7 @@ def estimate_noise(
     classes: Sequence[Any] | None = None,
     normalize: bool = False,
     chunk_size: int | None = None,
-    n_jobs: int | None = 1,
+    n_jobs: int | None = None,
 ) -> NoiseEstimate:
     """Estimate the noise transition matrix, class prior and number of label errors.
 
@@ -153,10 +153,11 @@ def estimate_noise(
     chunk_size : int, optional
         Rows per block when reading ``pred_probs``; by default blocks of about 4 MiB.
         Results do not depend on it.
-    n_jobs : int or None, default=1
+    n_jobs : int or None, default=None
         Threads for the passes over ``pred_probs`` (validation, thresholds, confident
-        joint); ``None`` or ``-1``: every core this process may use. Results are
-        bit-identical for every value.
+        joint); ``-1``: every core this process may use; ``None``: every core in memory,
+        one thread out of core. Results are bit-identical for every value. Pass 1 inside
+        your own parallel workers.
 
     Returns
     -------

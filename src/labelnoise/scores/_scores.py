@@ -120,7 +120,7 @@ def label_quality_scores(
     classes: Sequence[Any] | None = None,
     normalize: bool = False,
     chunk_size: int | None = None,
-    n_jobs: int | None = 1,
+    n_jobs: int | None = None,
 ) -> np.ndarray:
     """Score how likely each given label is correct; lower scores are likelier errors.
 
@@ -145,10 +145,11 @@ def label_quality_scores(
     chunk_size : int, optional
         Rows per block when reading ``pred_probs``; by default blocks of about 4 MiB.
         Results do not depend on it.
-    n_jobs : int or None, default=1
+    n_jobs : int or None, default=None
         Threads for the passes over ``pred_probs`` (validation, thresholds, scores);
-        ``None`` or ``-1``: every core this process may use. Results are bit-identical
-        for every value.
+        ``-1``: every core this process may use; ``None``: every core in memory, one thread
+        out of core. Results are bit-identical for every value. Pass 1 inside your own
+        parallel workers.
 
     Returns
     -------
