@@ -210,8 +210,8 @@ def test_margin_floor_is_used_and_can_leave_cells_short(floors, problem, monkeyp
     calls = []
     original = _cut._cut_pass
 
-    def spy(*args):
-        short, starved = original(*args)
+    def spy(*args, **kwargs):
+        short, starved = original(*args, **kwargs)
         calls.append((args[-1], args[2].size, short.copy(), starved.copy()))
         return short, starved
 
@@ -242,8 +242,8 @@ def test_cells_tied_at_the_cut_skip_the_retry(problem, oracle, monkeypatch):
     calls = []
     original = _cut._cut_pass
 
-    def spy(*args):
-        short, starved = original(*args)
+    def spy(*args, **kwargs):
+        short, starved = original(*args, **kwargs)
         calls.append((short.copy(), starved.copy()))
         return short, starved
 

@@ -215,9 +215,9 @@ def scan_source(
 
     With ``labels`` (validated codes, one per row) the same pass gathers
     ``own = p[i, labels[i]]`` in the working dtype; ``own`` is ``None`` without labels or
-    when the rows were renormalized (it would be stale).
+    when the rows were renormalized (it would be stale). ``normalize`` is checked by the
+    caller.
     """
-    check_bool(normalize, name="normalize")
     renormalize, own = _needs_renormalizing(rows, normalize=normalize, labels=labels)
     if not renormalize:
         return pp, rows, own

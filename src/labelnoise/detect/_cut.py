@@ -338,7 +338,7 @@ def boundary_cut(
         floors = np.zeros(cells.size, dtype=problem.rows.dtype)
     else:
         floors = _margin_floors(problem, stats, table, want)
-    short, starved = _cut_pass(problem, stats, cells, want, mask, chunk_size, floors)
+    short, starved = _cut_pass(problem, stats, cells, want, mask, chunk_size, floors, table=table)
     retry = np.flatnonzero(short & starved & (floors > 0))
     if retry.size:
         again, _ = _cut_pass(
@@ -362,6 +362,8 @@ def _cut_pass(
     mask: np.ndarray,
     chunk_size: int | None,
     floors: np.ndarray,
+    *,
+    table: _CellTable | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mark the largest margins (at least the cell's floor) of each cell; return which cells
     are not finished (too few margins above the floor, or ties at the cut), and which
@@ -379,7 +381,8 @@ def _cut_pass(
     rowwise = (stats.argmax, stats.self_conf)
     n_bins = int(np.clip(_HISTOGRAM_BINS // cells.size, 16, 4096))
     fast = use_kernels(problem.n, n_classes, rows_of.dtype, out_of_core=rows_of.out_of_core)
-    table = _CellTable.build(cells, n_classes)
+    if table is None:  # the caller's table numbers exactly these cells
+        table = _CellTable.build(cells, n_classes)
     if table.columns is not None and isinstance(rows_of, Rows):
         rows_of = rows_of.serial()  # a few values per contested row: too light for threads
     args: tuple[Any, ...] = (table, n_bins, floors)

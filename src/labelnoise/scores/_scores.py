@@ -74,16 +74,15 @@ def quality_scores(
     *,
     adjust_pred_probs: bool = False,
     chunk_size: int | None = None,
-    self_conf: np.ndarray | None = None,
 ) -> np.ndarray:
     """Scores for a validated problem, computed block by block (no full-size temporaries).
 
-    ``self_conf``, when the caller already has it (``ConfidentPass.self_conf``), is
-    returned as the ``self_confidence`` scores instead of being gathered again.
+    ``self_confidence`` scores are validation's gather when it took one
+    (``Problem.self_conf``), not a pass of their own.
     """
     labels = problem.labels
     if method == "self_confidence" and not adjust_pred_probs:
-        return self_confidence(problem) if self_conf is None else self_conf
+        return self_confidence(problem)
     thresholds = None
     if adjust_pred_probs:
         index = class_index(labels, problem.n_classes, sort=not problem.out_of_core)
